@@ -26,8 +26,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== 3/4 bundle (contrib/mkbundle.sh $bundle)"
-OCIRUN=$ocirun PATH=$top/$builddir/src:$PATH contrib/mkbundle.sh "$bundle"
+echo "== 3/4 bundle (contrib/mkbundle.sh $bundle --ocirun $ocirun)"
+contrib/mkbundle.sh "$bundle" --ocirun "$ocirun"
 jq '.process.args = ["echo", "hello from ocirun"] | .process.terminal = false' \
   "$bundle/config.json" >"$bundle/config.json.new"
 mv "$bundle/config.json.new" "$bundle/config.json"

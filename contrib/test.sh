@@ -7,6 +7,7 @@
 #   clang     build `build-clang` with clang, warnings as errors (compile only)
 #   asan      build `build-asan` with ASan+UBSan and run the `unit` suite there
 #   format    tests/format-check.sh (one TAP line per source file)
+#   summary   contrib/selftest-summary.sh: the TAP counting itself
 #   fuzz      tests/fuzz/run.sh build-fuzz SECONDS, when that script exists
 #   suite     tests/run-tests.sh build [ARGS]: every meson suite (or ARGS)
 #
@@ -86,8 +87,21 @@ format() {
   return $rc
 }
 
+summary() {
+  contrib/selftest-summary.sh >"$tap"
+  local rc=$?
+  grep -A1 '^not ok' "$tap"
+  return $rc
+}
+
+# The fuzz targets; when run.sh speaks TAP, its lines are the step's results.
 fuzz() {
-  CC=clang contrib/build.sh build-fuzz -Dfuzz=true && tests/fuzz/run.sh build-fuzz "$fuzz_seconds"
+  CC=clang contrib/build.sh build-fuzz -Dfuzz=true || return
+  tests/fuzz/run.sh build-fuzz "$fuzz_seconds" | tee "$tap.out"
+  local rc=${PIPESTATUS[0]}
+  grep -E '^(not )?ok\b|^1\.\.' "$tap.out" >"$tap"
+  rm -f "$tap.out"
+  return "$rc"
 }
 
 start_all=$(now)
@@ -96,6 +110,7 @@ CC=${CC:-gcc} step gcc "gcc build, -Dwerror=true (build)" contrib/build.sh build
 CC=clang step clang "clang build, -Dwerror=true (build-clang)" contrib/build.sh build-clang
 step asan "unit suite under asan+ubsan (build-asan)" asan
 step format "clang-format check (tests/format-check.sh)" format
+step summary "TAP summariser self-test (contrib/selftest-summary.sh)" summary
 if [[ -x tests/fuzz/run.sh ]]; then
   step fuzz "fuzz targets, ${fuzz_seconds}s (build-fuzz)" fuzz
 else
