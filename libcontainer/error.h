@@ -7,6 +7,8 @@
 #ifndef LC_ERROR_H
 #define LC_ERROR_H
 
+#include <errno.h>
+
 #include "libcontainer.h"
 
 /* Set `err` to `fmt` (no strerror appended); returns -errnum. */
