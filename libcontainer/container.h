@@ -1,0 +1,34 @@
+/* container.h — internal glue between the lifecycle operations. */
+#ifndef LC_CONTAINER_H
+#define LC_CONTAINER_H
+
+#include <stdbool.h>
+
+#include "libcontainer.h"
+#include "spawn.h"
+#include "spec.h"
+#include "state.h"
+
+/* A create in progress or just finished, kept open by `run`. */
+struct lc_create_job {
+  bool foreground;               /* `run` without --detach: may keep the pty */
+  char *bundle;                  /* absolute */
+  struct lc_spec *spec;
+  struct lc_state_record *rec;
+  struct lc_state_dir dir;       /* locked until released */
+  struct lc_spawn_result child;
+};
+
+int lc_create_job(const struct lc_context *ctx, bool foreground, struct lc_create_job *job,
+                  lc_error_t *err);
+void lc_create_job_release(struct lc_create_job *job);
+
+/* start on an open, locked container (shared by `start` and `run`). */
+int lc_start_locked(struct lc_state_dir *dir, struct lc_state_record *rec, lc_error_t *err);
+/* Kill the init and wait (bounded) for it to be gone. */
+int lc_kill_and_wait(const struct lc_state_record *rec, lc_error_t *err);
+/* delete on an open, locked container; destroys dir. */
+int lc_delete_locked(struct lc_state_dir *dir, struct lc_state_record *rec, bool force,
+                     lc_error_t *err);
+
+#endif

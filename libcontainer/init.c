@@ -1,0 +1,243 @@
+/* init.c — the container init's stages, in the spec's order:
+ *
+ *   userns maps -> join namespaces -> rootfs (mounts, /dev, masks) ->
+ *   sysctl/oom/hostname (through the host's trusted /proc, before it is
+ *   gone) -> prestart+createRuntime hooks (parent) -> createContainer hooks
+ *   -> pivot_root -> terminal -> rlimits, personality, scheduling, cwd,
+ *   user -> READY -> block on exec.fifo -> startContainer hooks -> execve.
+ *
+ * The kernel forces parts of this order: id maps before anything owned by
+ * the user namespace; mounts before pivot_root; setuid after everything
+ * that needs privilege; no_new_privs (and, later, seccomp) just before
+ * execve.  Only this file may _exit() inside the library. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "fsutil.h"
+#include "hooks.h"
+#include "init.h"
+#include "namespaces.h"
+#include "pathres.h"
+#include "procattr.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "terminal.h"
+#include "xalloc.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+typedef int (*stage_fn)(const struct lc_init_args *a, char **state_json, lc_error_t *err);
+
+static int stage_userns(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+{
+  if (!a->new_userns)
+    return 0;
+  int r = lc_sync_send(a->sync_fd, LC_SYNC_USERNS_MAP_REQ, NULL, 0, -1, err);
+  if (r == 0)
+    r = lc_sync_expect(a->sync_fd, LC_SYNC_USERNS_MAP_ACK, NULL, err);
+  if (r == 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+    r = lc_error_sys(err, errno, "user namespace: become root");
+  return r;
+}
+
+static int stage_namespaces(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+{
+  return lc_ns_join(a->spec, err);
+}
+
+static int stage_rootfs(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+{
+  /* Opened here, in our own mount namespace: a bind source from the
+   * parent's namespace would be refused (EINVAL). */
+  _cleanup_close_ int devnull = lc_open_devnull(err);
+  if (devnull < 0)
+    return devnull;
+  struct lc_rootfs r = {a->spec, a->rootfs, a->bundle, a->no_pivot, devnull};
+  int e = lc_rootfs_prepare(&r, err);
+  return e < 0 ? lc_error_prefix(err, "rootfs") : 0;
+}
+
+static int stage_kernel_params(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+{
+  int r = lc_proc_hostname(a->spec, err);
+  if (r == 0)
+    r = lc_proc_sysctl(a->spec, err);
+  if (r == 0)
+    r = lc_proc_oom_score_adj(a->spec->process, err);
+  return r;
+}
+
+/* The parent runs prestart and createRuntime hooks in the runtime's
+ * namespaces and sends back the state JSON the container hooks get. */
+static int stage_runtime_hooks(const struct lc_init_args *a, char **state_json,
+                               lc_error_t *err)
+{
+  struct lc_sync_msg msg = {.fd = -1};
+  int r = lc_sync_send(a->sync_fd, LC_SYNC_HOOKS_REQ, NULL, 0, -1, err);
+  if (r == 0)
+    r = lc_sync_expect(a->sync_fd, LC_SYNC_HOOKS_DONE, &msg, err);
+  if (r < 0)
+    return r;
+  *state_json = TAKE_PTR(msg.payload);
+  lc_sync_msg_clear(&msg);
+  return 0;
+}
+
+static int stage_container_hooks(const struct lc_init_args *a, char **state_json,
+                                 lc_error_t *err)
+{
+  return lc_hooks_run(&a->spec->hooks.create_container, "createContainer", *state_json, err);
+}
+
+static int stage_pivot(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+{
+  struct lc_rootfs r = {a->spec, a->rootfs, a->bundle, a->no_pivot, -1};
+  int e = lc_rootfs_finish(&r, err);
+  return e < 0 ? lc_error_prefix(err, "rootfs") : 0;
+}
+
+static int stage_terminal(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+{
+  if (!a->spec->process->terminal)
+    return 0;
+  int r = lc_terminal_setup(a->spec->process, a->console_fd, a->sync_fd, err);
+  return r < 0 ? lc_error_prefix(err, "terminal") : 0;
+}
+
+static int stage_process(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+{
+  const struct lc_process *p = a->spec->process;
+  int r = lc_proc_rlimits(p, err);
+  if (r == 0)
+    r = lc_proc_personality(a->spec, err);
+  if (r == 0)
+    r = lc_proc_scheduler(p, err);
+  if (r == 0)
+    r = lc_proc_ioprio(p, err);
+  if (r == 0)
+    r = lc_proc_cwd(p, err);
+  if (r == 0)
+    r = lc_proc_user(p, err);
+  return r;
+}
+
+/* Only stdio, the preserved fds and LISTEN_FDS survive execve
+ * (DESIGN.md §5 rule 4): everything else gets FD_CLOEXEC now. */
+static int stage_fds(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+{
+  int keep = a->preserve_fds > a->listen_fds ? a->preserve_fds : a->listen_fds;
+  for (int fd = 3; fd < 3 + keep; fd++) {
+    int fl = fcntl(fd, F_GETFD);
+    if (fl >= 0 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+      return lc_error_sys(err, errno, "preserve fd %d", fd);
+  }
+  if (syscall(SYS_close_range, 3 + keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return lc_error_sys(err, errno, "close_range");
+  return 0;
+}
+
+static const struct {
+  const char *name;
+  stage_fn fn;
+} stages[] = {
+  {"user namespace", stage_userns},   {"namespaces", stage_namespaces},
+  {"rootfs", stage_rootfs},           {"kernel parameters", stage_kernel_params},
+  {"hooks", stage_runtime_hooks},     {"createContainer hooks", stage_container_hooks},
+  {"pivot", stage_pivot},             {"terminal", stage_terminal},
+  {"process", stage_process},         {"fds", stage_fds},
+};
+
+/* Wait for `start`: reopening the O_PATH fd for writing blocks until a
+ * reader opens the fifo. */
+static int wait_for_start(const struct lc_init_args *a, lc_error_t *err)
+{
+  char p[32];
+  _cleanup_close_ int fd = open(lc_fd_path(a->fifo_fd, p, sizeof p), O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return lc_error_sys(err, errno, "open exec.fifo");
+  if (write(fd, "0", 1) != 1)
+    return lc_error_sys(err, errno, "write exec.fifo");
+  return 0;
+}
+
+static char **exec_env(const struct lc_init_args *a)
+{
+  char **env = strv_dup(a->spec->process->env);
+  if (a->listen_fds > 0) {
+    _cleanup_free_ char *n = xasprintf("LISTEN_FDS=%d", a->listen_fds);
+    _cleanup_free_ char *pid = xasprintf("LISTEN_PID=%d", getpid());
+    strv_push(&env, n);
+    strv_push(&env, pid);
+  }
+  return env ? env : xzalloc(sizeof(char *));
+}
+
+static void reset_signals(void)
+{
+  sigset_t all;
+  sigemptyset(&all);
+  sigprocmask(SIG_SETMASK, &all, NULL);
+  for (int s = 1; s < NSIG; s++)
+    signal(s, SIG_DFL);
+}
+
+__attribute__((noreturn)) static void exec_failed(const char *path, int errnum)
+{
+  /* After `start` returned nobody reads the sync socket any more: the
+   * container's own stderr is the only place left for this. */
+  _cleanup_free_ char *msg = xasprintf("ocirun: exec \"%s\": %s\n", path, strerror(errnum));
+  (void) lc_write_all(STDERR_FILENO, msg, strlen(msg));
+  _exit(errnum == ENOENT ? 127 : 126);
+}
+
+void lc_init_main(const struct lc_init_args *a)
+{
+  lc_error_t err = {0};
+  _cleanup_free_ char *state_json = NULL, *path = NULL;
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  prctl(PR_SET_DUMPABLE, 0); /* DESIGN.md §5 rule 5 */
+  int r = 0;
+  for (size_t i = 0; r == 0 && i < LC_ARRAY_SIZE(stages); i++)
+    r = stages[i].fn(a, &state_json, &err);
+  if (r == 0)
+    r = lc_proc_find_exec(a->spec->process, &path, &err);
+  if (r == 0)
+    r = lc_proc_no_new_privs(a->spec->process, &err);
+  /* The creating runtime exits after READY; we must outlive it. */
+  if (r == 0 && prctl(PR_SET_PDEATHSIG, 0) < 0)
+    r = lc_error_sys(&err, errno, "prctl(PR_SET_PDEATHSIG)");
+  if (r == 0)
+    r = lc_sync_send(a->sync_fd, LC_SYNC_READY, NULL, 0, -1, &err);
+  if (r < 0) {
+    lc_sync_send_error(a->sync_fd, &err);
+    _exit(1);
+  }
+  close(a->sync_fd);
+  if (wait_for_start(a, &err) < 0)
+    _exit(1);
+  close(a->fifo_fd);
+  if (lc_hooks_run(&a->spec->hooks.start_container, "startContainer", state_json, &err) < 0) {
+    _cleanup_free_ char *msg = xasprintf("ocirun: %s\n", err.msg);
+    (void) lc_write_all(STDERR_FILENO, msg, strlen(msg));
+    _exit(1);
+  }
+  lc_error_t ignored = {0};
+  if (lc_proc_cpu_affinity(a->spec->process->exec_cpu_affinity_final, &ignored) < 0)
+    lc_error_clear(&ignored);
+  char **env = exec_env(a);
+  reset_signals();
+  execve(path, a->spec->process->args, env);
+  exec_failed(path, errno);
+  _exit(127); /* not reached */
+}

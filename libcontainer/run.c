@@ -1,0 +1,105 @@
+/* run.c — `run`: create + start in one process; in the foreground it
+ * forwards signals to the container, proxies its terminal, relays its exit
+ * status (128+N for a signal death, like a shell) and deletes it unless
+ * --keep. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "error.h"
+#include "terminal.h"
+
+static const int forwarded[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGUSR1,
+                                SIGUSR2, SIGWINCH, SIGCONT, SIGCHLD, SIGPIPE};
+
+static int block_signals(sigset_t *old, lc_error_t *err)
+{
+  sigset_t set;
+  sigemptyset(&set);
+  for (size_t i = 0; i < LC_ARRAY_SIZE(forwarded); i++)
+    sigaddset(&set, forwarded[i]);
+  if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+    return lc_error_sys(err, errno, "sigprocmask");
+  int fd = signalfd(-1, &set, SFD_CLOEXEC);
+  if (fd < 0) {
+    sigprocmask(SIG_SETMASK, old, NULL);
+    return lc_error_sys(err, errno, "signalfd");
+  }
+  return fd;
+}
+
+/* No terminal: wait for the exit, forwarding signals. */
+static void wait_plain(int pidfd, int sigfd, pid_t pid)
+{
+  for (;;) {
+    struct pollfd pf[2] = {{pidfd, POLLIN, 0}, {sigfd, POLLIN, 0}};
+    if (poll(pf, 2, -1) < 0 && errno != EINTR)
+      return;
+    if (pf[0].revents & POLLIN)
+      return;
+    if (pf[1].revents & POLLIN) {
+      struct signalfd_siginfo si;
+      if (read(sigfd, &si, sizeof si) == (ssize_t) sizeof si && si.ssi_signo != SIGCHLD &&
+          si.ssi_signo != SIGWINCH)
+        kill(pid, (int) si.ssi_signo);
+    }
+  }
+}
+
+static int exit_code(int status)
+{
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
+  return 255;
+}
+
+static int foreground(struct lc_create_job *job, int *exit_status, lc_error_t *err)
+{
+  sigset_t old;
+  _cleanup_close_ int sigfd = block_signals(&old, err);
+  if (sigfd < 0)
+    return sigfd;
+  int r = lc_start_locked(&job->dir, job->rec, err);
+  if (r == 0) {
+    if (job->child.pty_master >= 0)
+      lc_terminal_proxy(job->child.pty_master, job->child.pidfd, sigfd, job->child.pid, err);
+    else
+      wait_plain(job->child.pidfd, sigfd, job->child.pid);
+    int status = 0;
+    while (waitpid(job->child.pid, &status, 0) < 0 && errno == EINTR)
+      ;
+    *exit_status = exit_code(status);
+  }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return r;
+}
+
+int lc_run(const struct lc_context *ctx, int *exit_status, lc_error_t *err)
+{
+  struct lc_create_job job;
+  *exit_status = 0;
+  int r = lc_create_job(ctx, !ctx->detach, &job, err);
+  if (r == 0 && ctx->detach)
+    r = lc_start_locked(&job.dir, job.rec, err);
+  else if (r == 0)
+    r = foreground(&job, exit_status, err);
+  if (r < 0 && job.rec && job.dir.dirfd >= 0) {
+    /* A run that failed after create must not leave the container behind. */
+    lc_error_t ignored = {0};
+    lc_delete_locked(&job.dir, job.rec, true, &ignored);
+    lc_error_clear(&ignored);
+  } else if (r == 0 && !ctx->detach && !ctx->keep) {
+    r = lc_delete_locked(&job.dir, job.rec, true, err);
+  }
+  lc_create_job_release(&job);
+  return r;
+}

@@ -1,0 +1,145 @@
+/* spawn.c — see spawn.h.
+ *
+ * One clone3() creates the init in all its new namespaces at once (with a
+ * pidfd); pid/time namespaces to join or a new time namespace with offsets
+ * are entered by the parent "for children" around the clone
+ * (namespaces.c), so no intermediate process is needed. */
+#include <errno.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "hooks.h"
+#include "namespaces.h"
+#include "spawn.h"
+#include "sync.h"
+#include "xalloc.h"
+
+char *lc_hook_state_json(const struct lc_state_record *rec, enum lc_status status)
+{
+  struct lc_state st = rec->pub;
+  st.status = status;
+  st.owner = NULL;
+  return lc_state_to_json(&st, false);
+}
+
+/* clone3 with a pidfd; fork-like (no CLONE_VM), so the child owns a copy
+ * of our memory, the parsed spec included. */
+static pid_t do_clone(int flags, int *pidfd)
+{
+  struct clone_args args = {
+    .flags = (uint64_t) flags | CLONE_PIDFD,
+    .pidfd = (uint64_t) (uintptr_t) pidfd,
+    .exit_signal = SIGCHLD,
+  };
+  pid_t pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
+  if (pid < 0 && errno == ENOSYS) { /* Linux < 5.3 */
+    *pidfd = -1;
+    pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  }
+  return pid;
+}
+
+static int answer_hooks(const struct lc_spawn_env *env, int sock, lc_error_t *err)
+{
+  const struct lc_hooks *h = &env->init->spec->hooks;
+  _cleanup_free_ char *json = lc_hook_state_json(env->rec, LC_STATUS_CREATING);
+  int r = lc_hooks_run(&h->prestart, "prestart", json, err);
+  if (r == 0)
+    r = lc_hooks_run(&h->create_runtime, "createRuntime", json, err);
+  if (r < 0)
+    return r;
+  return lc_sync_send(sock, LC_SYNC_HOOKS_DONE, json, strlen(json), -1, err);
+}
+
+/* Serve the child's requests until READY. */
+static int drive(const struct lc_spawn_env *env, int sock, struct lc_spawn_result *res,
+                 lc_error_t *err)
+{
+  for (;;) {
+    struct lc_sync_msg m = {.fd = -1};
+    int r = lc_sync_recv(sock, &m, err);
+    if (r < 0)
+      return lc_error_prefix(err, "container init");
+    switch (m.type) {
+    case LC_SYNC_USERNS_MAP_REQ:
+      r = lc_ns_write_id_maps(res->pid, env->init->spec, err);
+      if (r == 0)
+        r = lc_sync_send(sock, LC_SYNC_USERNS_MAP_ACK, NULL, 0, -1, err);
+      break;
+    case LC_SYNC_HOOKS_REQ:
+      r = answer_hooks(env, sock, err);
+      break;
+    case LC_SYNC_PTY_MASTER:
+      res->pty_master = TAKE_FD(m.fd);
+      break;
+    case LC_SYNC_READY:
+      lc_sync_msg_clear(&m);
+      return 0;
+    case LC_SYNC_ERROR:
+      r = lc_error_set(err, m.errnum > 0 ? m.errnum : EIO, "%s", m.payload ? m.payload : "");
+      break;
+    default:
+      r = lc_error_set(err, EPROTO, "sync: unexpected %s", lc_sync_name(m.type));
+    }
+    lc_sync_msg_clear(&m);
+    if (r < 0)
+      return r;
+  }
+}
+
+static void reap(struct lc_spawn_result *res)
+{
+  kill(res->pid, SIGKILL);
+  while (waitpid(res->pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  lc_closep(&res->pidfd);
+  lc_closep(&res->pty_master);
+  res->pidfd = res->pty_master = -1;
+}
+
+int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_error_t *err)
+{
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return lc_error_sys(err, errno, "socketpair");
+  struct lc_ns_saved saved;
+  int r = lc_ns_parent_enter(env->init->spec, &saved, err);
+  if (r < 0) {
+    close(sv[0]);
+    close(sv[1]);
+    return r;
+  }
+  struct lc_spawn_result res = {.pidfd = -1, .pty_master = -1};
+  res.pid = do_clone(lc_ns_clone_flags(env->init->spec), &res.pidfd);
+  if (res.pid == 0) {
+    close(sv[0]);
+    struct lc_init_args a = *env->init;
+    a.sync_fd = sv[1];
+    lc_init_main(&a);
+  }
+  int clone_errno = errno;
+  close(sv[1]);
+  r = lc_ns_parent_restore(&saved, err);
+  if (res.pid < 0) {
+    close(sv[0]);
+    return lc_error_sys(err, clone_errno, "clone");
+  }
+  env->rec->pub.pid = res.pid;
+  if (r == 0)
+    r = drive(env, sv[0], &res, err);
+  close(sv[0]);
+  if (r < 0) {
+    reap(&res);
+    return r;
+  }
+  *out = res;
+  return 0;
+}

@@ -1,0 +1,27 @@
+/* spawn.h — the parent side of `create` (DESIGN.md §3 steps 5-7): clone
+ * the init with its namespaces and drive the sync protocol until READY. */
+#ifndef LC_SPAWN_H
+#define LC_SPAWN_H
+
+#include "init.h"
+#include "libcontainer.h"
+#include "state.h"
+
+struct lc_spawn_result {
+  pid_t pid;       /* host pid of the init */
+  int pidfd;       /* pidfd of the init (or -1 on kernels without CLONE_PIDFD) */
+  int pty_master;  /* for a foreground `run` with a terminal, else -1 */
+};
+
+/* Everything the parent needs to answer the child's requests. */
+struct lc_spawn_env {
+  const struct lc_init_args *init; /* sync_fd is filled in by lc_spawn */
+  struct lc_state_record *rec;     /* for the hooks' state JSON */
+};
+
+int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_error_t *err);
+
+/* The state JSON the hooks get (runtime.md § State) for `rec` as `status`. */
+char *lc_hook_state_json(const struct lc_state_record *rec, enum lc_status status);
+
+#endif
