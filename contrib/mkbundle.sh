@@ -13,7 +13,7 @@ set -euo pipefail
 die() { echo "mkbundle: $*" >&2; exit 1; }
 usage() { die "usage: mkbundle.sh DIR [--ocirun PATH] [--builtin-spec] [--probe PATH] [--busybox PATH]"; }
 
-dir= ocirun= probe= builtin=0 busybox=${BUSYBOX:-/bin/busybox}
+dir='' ocirun='' probe='' builtin=0 busybox=${BUSYBOX:-/bin/busybox}
 while [ $# -gt 0 ]; do
   case $1 in
     --ocirun) [ $# -ge 2 ] || usage; ocirun=$2; shift 2 ;;

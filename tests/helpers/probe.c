@@ -715,13 +715,26 @@ static void noop_handler(int sig)
 {
 }
 
-/* Catch and block every signal, say `ready=1`, then report the first one and exit 128+n.
+/* `wait-signal [SIG...]`: catch and block every signal, say `ready=1`, then report the first
+ * wanted one and exit 128+n.  Wanted: the SIGs given, else any but SIGURG/SIGCHLD (a Go
+ * runtime forwards its preemption SIGURG); others are reported as `ignored=SIGX` lines.
  * The handler matters for pid 1 of a pid namespace: SIG_DFL signals from inside are dropped. */
 static int cmd_wait_signal(int argc, char **argv)
 {
-  sigset_t all;
+  sigset_t all, want;
   siginfo_t si;
   sigfillset(&all);
+  sigfillset(&want);
+  sigdelset(&want, SIGURG);
+  sigdelset(&want, SIGCHLD);
+  if (argc > 1)
+    sigemptyset(&want);
+  for (int i = 1; i < argc; i++) {
+    int sig = signal_number(argv[i]);
+    if (sig < 0)
+      return usage("wait-signal [SIG...]");
+    sigaddset(&want, sig);
+  }
   for (int s = 1; s < NSIG; s++) {
     struct sigaction sa = {.sa_handler = noop_handler};
     sigaction(s, &sa, NULL);
@@ -729,15 +742,21 @@ static int cmd_wait_signal(int argc, char **argv)
   sigprocmask(SIG_BLOCK, &all, NULL);
   printf("ready=1\n");
   fflush(stdout);
-  int sig;
-  while ((sig = sigwaitinfo(&all, &si)) < 0 && errno == EINTR)
-    ;
-  if (sig < 0)
-    return fail("sigwaitinfo", "", errno);
-  print_signal(sig);
-  printf("sender_pid=%d\n", si.si_pid);
-  fflush(stdout);
-  _exit(128 + sig);
+  for (;;) {
+    int sig = sigwaitinfo(&all, &si);
+    if (sig < 0 && errno == EINTR)
+      continue;
+    if (sig < 0)
+      return fail("sigwaitinfo", "", errno);
+    if (sigismember(&want, sig)) {
+      print_signal(sig);
+      printf("sender_pid=%d\n", si.si_pid);
+      fflush(stdout);
+      _exit(128 + sig);
+    }
+    printf("ignored=SIG%s\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "RT");
+    fflush(stdout);
+  }
 }
 
 static int cmd_echo(int argc, char **argv)
@@ -892,7 +911,7 @@ static const struct command {
   {"signal", cmd_signal, "SIG: raise it"},
   {"kill-self", cmd_kill_self, "kill(getpid(), SIGKILL)"},
   {"sleep", cmd_sleep, "SECS"},
-  {"wait-signal", cmd_wait_signal, "exit 128+n on the first signal"},
+  {"wait-signal", cmd_wait_signal, "[SIG...]: exit 128+n on the first (wanted) signal"},
   {"echo", cmd_echo, "ARGS..."},
   {"fork-bomb", cmd_fork_bomb, "N: count successful forks"},
   {"alloc", cmd_alloc, "MB: touch memory"},

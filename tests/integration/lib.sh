@@ -40,7 +40,7 @@ TEST_UID=it$$r$RANDOM
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ocirun-$TEST_UID.XXXXXX") || exit 1
 ROOT=$TEST_TMP/root
 mkdir -p "$ROOT"
-OUT= ERR= RC=
+OUT='' ERR='' RC=''
 _tap_n=0
 _tap_failed=0
 _it_bg_pids=()
@@ -350,7 +350,7 @@ assert_clean() {
     return 0
   fi
   local d=""
-  [ -z "$state" ] || d+="state root $ROOT holds: $(echo $state)"$'\n'
+  [ -z "$state" ] || d+="state root $ROOT holds: ${state//$'\n'/ }"$'\n'
   for p in $procs; do
     d+="process $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"$'\n'
   done

@@ -149,6 +149,15 @@ kill -USR1 "$ws_pid"
 wait "$ws_pid"
 is "probe wait-signal: exit 128+SIGUSR1" "$?" 138
 is "probe wait-signal: names the signal" "$(kv "$(<"$ws_out")" signal)" SIGUSR1
+chroot "$R" /probe wait-signal TERM >"$ws_out" &
+ws_pid=$!
+retry 100 0.02 grep -q '^ready=1$' "$ws_out"
+kill -USR2 "$ws_pid"
+retry 100 0.02 grep -q '^ignored=' "$ws_out"
+kill -TERM "$ws_pid"
+wait "$ws_pid"
+is "probe wait-signal TERM: exit 128+SIGTERM" "$?" 143
+is "probe wait-signal TERM: reports SIGUSR2 as ignored" "$(kv "$(<"$ws_out")" ignored)" SIGUSR2
 
 # ---- the probe on the host (needs /proc) -----------------------------------------------------
 capture "$PROBE" caps
