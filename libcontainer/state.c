@@ -262,14 +262,16 @@ void lc_state_dir_close(struct lc_state_dir *d)
 {
   if (!d || !d->id)
     return;
+  /* No flock(LOCK_UN): in a forked child this must only drop the child's
+   * references, never the parent's lock. */
   if (d->lockfd >= 0)
-    close(d->lockfd); /* drops the flock */
+    close(d->lockfd);
   if (d->dirfd >= 0)
     close(d->dirfd);
   if (d->rootfd >= 0)
     close(d->rootfd);
   free(d->id);
-  *d = LC_STATE_DIR_INIT;
+  *d = (struct lc_state_dir) LC_STATE_DIR_INIT;
 }
 
 int lc_state_dir_destroy(struct lc_state_dir *d, lc_error_t *err)

@@ -39,15 +39,21 @@ struct lc_state_record {
 
 /* An open, locked container directory.  Initialise with LC_STATE_DIR_INIT
  * (a zeroed struct is also safe to close: close does nothing while id is
- * NULL). */
+ * NULL).  Do not let a forked child keep `lockfd` open: flock() belongs to
+ * the open file description, so a child (e.g. the container init waiting on
+ * exec.fifo) holding a copy keeps the container locked after we close ours:
+ * `start` would then wait for the lock forever. */
 struct lc_state_dir {
   int rootfd;
   int dirfd;
   int lockfd;
   char *id;
 };
-#define LC_STATE_DIR_INIT                                                                          \
-  ((struct lc_state_dir){.rootfd = -1, .dirfd = -1, .lockfd = -1, .id = NULL})
+/* Brace initialiser: `struct lc_state_dir d = LC_STATE_DIR_INIT;` or, as a
+ * compound literal, `*d = (struct lc_state_dir) LC_STATE_DIR_INIT;`. */
+/* clang-format off */
+#define LC_STATE_DIR_INIT {.rootfd = -1, .dirfd = -1, .lockfd = -1, .id = NULL}
+/* clang-format on */
 
 /* Create <root> (mkdir -p, 0700) and <root>/<id> exclusively (EEXIST ->
  * `container "ID" already exists`), holding the exclusive lock. */
@@ -58,7 +64,11 @@ int lc_state_dir_create(const char *root, const char *id, struct lc_state_dir *o
  * the lock; a container destroyed meanwhile is reported as not existing. */
 int lc_state_dir_open(const char *root, const char *id, bool shared, struct lc_state_dir *out,
                       lc_error_t *err);
-/* Unlock and close; idempotent. */
+/* Close the fds (the lock goes with the last fd of its open file
+ * description) and free the id; idempotent.  It never calls flock(LOCK_UN),
+ * so a forked child must call it first thing: that drops the child's copies
+ * (no host dirfd leaks toward the container) while the parent keeps the
+ * lock. */
 void lc_state_dir_close(struct lc_state_dir *d);
 /* rm -rf the directory (through rootfd/id), then close (also on failure). */
 int lc_state_dir_destroy(struct lc_state_dir *d, lc_error_t *err);

@@ -607,7 +607,33 @@ static void test_lock(void)
   is_int(in_child(child_try_ex), 1, "exclusive lock held after create: child's flock fails");
   is_int(in_child(child_other_container), 0,
          "other containers and lc_state_get are not blocked by it");
+  /* A forked child that closes its inherited handle leaves the lock held;
+   * one that keeps it open keeps the container locked after we close ours. */
+  int sync[2];
+  if (pipe(sync) < 0)
+    abort();
+  pid_t holder = fork();
+  if (holder == 0) {
+    lc_state_dir_close(&d);
+    if (write(sync[1], "x", 1) != 1)
+      _exit(1);
+    for (;;)
+      pause();
+  }
+  char c;
+  ok(read(sync[0], &c, 1) == 1, "child closed its inherited handle");
+  close(sync[0]);
+  close(sync[1]);
+  is_int(in_child(child_try_ex), 1, "a child closing its inherited handle does not unlock");
+  kill_reap(holder);
+  holder = fork();
+  if (holder == 0) {
+    for (;;)
+      pause();
+  }
   lc_state_dir_close(&d);
+  is_int(in_child(child_try_ex), 1, "a child keeping the inherited lock fd keeps it locked");
+  kill_reap(holder);
   is_int(in_child(child_try_ex), 0, "after close the lock is free");
 
   is_int(lc_state_dir_open(root, "lk", true, &d, &err), 0, "open shared");
