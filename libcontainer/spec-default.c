@@ -18,18 +18,23 @@
 
 #define DEFAULT_OCI_VERSION "1.3.0"
 
-static const char *const default_caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL",
-                                             "CAP_NET_BIND_SERVICE", NULL };
+static const char *const default_caps[] = {"CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+                                           NULL};
 static const char *const default_env[] = {
-  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", NULL
-};
-static const char *const masked_paths[] = {
-  "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-  "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
-  NULL
-};
-static const char *const readonly_paths[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-                                              "/proc/sysrq-trigger", NULL };
+  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm", NULL};
+static const char *const masked_paths[] = {"/proc/acpi",
+                                           "/proc/asound",
+                                           "/proc/kcore",
+                                           "/proc/keys",
+                                           "/proc/latency_stats",
+                                           "/proc/timer_list",
+                                           "/proc/timer_stats",
+                                           "/proc/sched_debug",
+                                           "/sys/firmware",
+                                           "/proc/scsi",
+                                           NULL};
+static const char *const readonly_paths[] = {
+  "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL};
 
 struct default_mount {
   const char *destination, *type, *source;
@@ -38,17 +43,23 @@ struct default_mount {
 };
 
 static const struct default_mount default_mounts[] = {
-  { "/proc", "proc", "proc", { NULL } },
-  { "/dev", "tmpfs", "tmpfs", { "nosuid", "strictatime", "mode=755", "size=65536k" } },
-  { "/dev/pts", "devpts", "devpts",
-    { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" }, .rootful_only = true },
-  { "/dev/pts", "devpts", "devpts",
-    { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620" }, .rootless_only = true },
-  { "/dev/shm", "tmpfs", "shm", { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" } },
-  { "/dev/mqueue", "mqueue", "mqueue", { "nosuid", "noexec", "nodev" } },
-  { "/sys", "sysfs", "sysfs", { "nosuid", "noexec", "nodev", "ro" }, .rootful_only = true },
-  { "/sys", "none", "/sys", { "rbind", "nosuid", "noexec", "nodev", "ro" }, .rootless_only = true },
-  { "/sys/fs/cgroup", "cgroup", "cgroup", { "nosuid", "noexec", "nodev", "relatime", "ro" } },
+  {"/proc", "proc", "proc", {NULL}},
+  {"/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}},
+  {"/dev/pts",
+   "devpts",
+   "devpts",
+   {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"},
+   .rootful_only = true},
+  {"/dev/pts",
+   "devpts",
+   "devpts",
+   {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"},
+   .rootless_only = true},
+  {"/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
+  {"/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}},
+  {"/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}, .rootful_only = true},
+  {"/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"}, .rootless_only = true},
+  {"/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"}},
 };
 
 static void gen_str(yajl_gen g, const char *s)
@@ -93,7 +104,7 @@ static void gen_process(yajl_gen g)
   gen_key_int(g, "uid", 0);
   gen_key_int(g, "gid", 0);
   yajl_gen_map_close(g);
-  gen_key_strv(g, "args", (const char *const[]) { "sh", NULL });
+  gen_key_strv(g, "args", (const char *const[]){"sh", NULL});
   gen_key_strv(g, "env", default_env);
   gen_key_str(g, "cwd", "/");
   gen_str(g, "capabilities");
@@ -147,10 +158,8 @@ static void gen_id_mapping(yajl_gen g, const char *key, unsigned host_id)
 
 static void gen_linux(yajl_gen g, bool rootless)
 {
-  static const char *const rootful_ns[] = { "pid", "network", "ipc", "uts", "mount", "cgroup",
-                                            NULL };
-  static const char *const rootless_ns[] = { "pid", "ipc", "uts", "mount", "cgroup", "user",
-                                             NULL };
+  static const char *const rootful_ns[] = {"pid", "network", "ipc", "uts", "mount", "cgroup", NULL};
+  static const char *const rootless_ns[] = {"pid", "ipc", "uts", "mount", "cgroup", "user", NULL};
   gen_str(g, "linux");
   yajl_gen_map_open(g);
   if (rootless) {

@@ -138,22 +138,22 @@ static int perr_value(struct pctx *c, const char *value)
 /* ---- field tables ---------------------------------------------------------- */
 
 enum ftype {
-  F_STR,     /* char * */
-  F_BOOL,    /* bool */
-  F_U16,     /* uint16_t */
-  F_U32,     /* uint32_t */
-  F_U64,     /* uint64_t */
-  F_I32,     /* int32_t */
-  F_I64,     /* int64_t */
-  F_INT,     /* int (range lo..hi) */
-  F_STRV,    /* char ** NULL-terminated (always allocated when present) */
-  F_U32V,    /* uint32_t * + size_t count */
-  F_OBJ,     /* pointer to a newly allocated struct described by `sub` */
-  F_EMBED,   /* struct embedded at `off` (off may be 0: same struct) */
-  F_OBJARR,  /* array of structs: pointer at off + size_t count */
-  F_OBJMAP,  /* JSON object of objects -> array of structs whose first member is the key */
-  F_KVMAP,   /* JSON object of strings -> struct lc_kv array + count */
-  F_CUSTOM,  /* custom(c, value, base + off) */
+  F_STR,    /* char * */
+  F_BOOL,   /* bool */
+  F_U16,    /* uint16_t */
+  F_U32,    /* uint32_t */
+  F_U64,    /* uint64_t */
+  F_I32,    /* int32_t */
+  F_I64,    /* int64_t */
+  F_INT,    /* int (range lo..hi) */
+  F_STRV,   /* char ** NULL-terminated (always allocated when present) */
+  F_U32V,   /* uint32_t * + size_t count */
+  F_OBJ,    /* pointer to a newly allocated struct described by `sub` */
+  F_EMBED,  /* struct embedded at `off` (off may be 0: same struct) */
+  F_OBJARR, /* array of structs: pointer at off + size_t count */
+  F_OBJMAP, /* JSON object of objects -> array of structs whose first member is the key */
+  F_KVMAP,  /* JSON object of strings -> struct lc_kv array + count */
+  F_CUSTOM, /* custom(c, value, base + off) */
 };
 
 struct object;
@@ -165,10 +165,10 @@ struct field {
   size_t has;   /* offsetof(has_ flag) + 1, or 0 */
   size_t count; /* offsetof(size_t count) for arrays */
   bool required;
-  bool ranged;  /* integers: use lo..hi instead of the type's range */
+  bool ranged; /* integers: use lo..hi instead of the type's range */
   int64_t lo, hi;
-  const char *const *values;          /* enum for F_STR / F_STRV items */
-  bool (*pattern)(const char *s);     /* extra check for F_STR */
+  const char *const *values;      /* enum for F_STR / F_STRV items */
+  bool (*pattern)(const char *s); /* extra check for F_STR */
   const struct object *sub;
   int (*custom)(struct pctx *c, yajl_val v, void *dst);
 };
@@ -178,14 +178,17 @@ struct object {
   size_t size;
 };
 
-#define F(n, t, m, ...) { .name = n, .type = t, .off = offsetof(S, m), __VA_ARGS__ }
+#define F(n, t, m, ...)                                                                            \
+  {                                                                                                \
+    .name = n, .type = t, .off = offsetof(S, m), __VA_ARGS__                                       \
+  }
 #define HAS(m) .has = offsetof(S, m) + 1
 #define CNT(m) .count = offsetof(S, m)
 #define REQ .required = true
 #define RANGE(a, b) .ranged = true, .lo = (a), .hi = (b)
 #define SUB(o) .sub = &(o)
 #define ENUM(v) .values = (v)
-#define OBJECT(name, type, tab) static const struct object name = { tab, sizeof(type) }
+#define OBJECT(name, type, tab) static const struct object name = {tab, sizeof(type)}
 
 static int parse_object(struct pctx *c, yajl_val v, const struct field *f, void *base);
 
@@ -250,8 +253,9 @@ static int get_string(struct pctx *c, yajl_val v, const struct field *f, char **
 {
   if (!YAJL_IS_STRING(v))
     return perr(c, "expected a string");
-  if (f && ((f->values && !in_list(f->values, v->u.string)) ||
-            (f->pattern && !f->pattern(v->u.string))))
+  if (f
+      && ((f->values && !in_list(f->values, v->u.string))
+          || (f->pattern && !f->pattern(v->u.string))))
     return perr_value(c, v->u.string);
   *out = xstrdup(v->u.string);
   return 0;
@@ -267,9 +271,8 @@ static int get_bool(struct pctx *c, yajl_val v, bool *out)
 
 static int parse_unsigned(struct pctx *c, const struct field *f, yajl_val v, void *dst)
 {
-  static const uint64_t max[] = { [F_U16] = UINT16_MAX, [F_U32] = UINT32_MAX,
-                                  [F_U64] = UINT64_MAX };
-  uint64_t x;
+  static const uint64_t max[] = {[F_U16] = UINT16_MAX, [F_U32] = UINT32_MAX, [F_U64] = UINT64_MAX};
+  uint64_t x = 0;
   int r = get_u64(c, v, f->ranged ? (uint64_t) f->hi : max[f->type], &x);
   if (r < 0)
     return r;
@@ -288,7 +291,7 @@ static int parse_signed(struct pctx *c, const struct field *f, yajl_val v, void 
 {
   int64_t lo = f->type == F_I64 ? INT64_MIN : f->type == F_I32 ? INT32_MIN : INT_MIN;
   int64_t hi = f->type == F_I64 ? INT64_MAX : f->type == F_I32 ? INT32_MAX : INT_MAX;
-  int64_t x;
+  int64_t x = 0;
   int r = get_i64(c, v, f->ranged ? f->lo : lo, f->ranged ? f->hi : hi, &x);
   if (r < 0)
     return r;
@@ -330,7 +333,7 @@ static int parse_u32v(struct pctx *c, yajl_val v, uint32_t **out, size_t *count)
     return perr(c, "expected an array");
   _cleanup_free_ uint32_t *a = xzalloc(v->u.array.len * sizeof(uint32_t));
   for (size_t i = 0; i < v->u.array.len; i++) {
-    uint64_t x;
+    uint64_t x = 0;
     size_t saved = path_push_index(c, i);
     int r = get_u64(c, v->u.array.values[i], UINT32_MAX, &x);
     if (r < 0)
@@ -492,43 +495,40 @@ static int parse_object(struct pctx *c, yajl_val v, const struct field *f, void 
 /* The schema lists private|shared|slave|unbindable; runc and crun also take
  * the recursive spellings, and engines send them (moby: "rslave"), so do we. */
 static const char *const rootfs_propagation_values[] = {
-  "private", "shared", "slave", "unbindable", "rprivate", "rshared", "rslave", "runbindable", NULL
-};
-static const char *const seccomp_actions[] = {
-  "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-  "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", NULL
-};
+  "private", "shared", "slave", "unbindable", "rprivate", "rshared", "rslave", "runbindable", NULL};
+static const char *const seccomp_actions[] = {"SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+                                              "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
+                                              "SCMP_ACT_ERRNO",       "SCMP_ACT_TRACE",
+                                              "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
+                                              "SCMP_ACT_NOTIFY",      NULL};
 static const char *const seccomp_arches[] = {
-  "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
-  "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
-  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-  "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
-  "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64",
-  "SCMP_ARCH_RISCV64", NULL
-};
-static const char *const seccomp_flags[] = {
-  "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL
-};
-static const char *const seccomp_ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-                                           "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-                                           "SCMP_CMP_MASKED_EQ", NULL };
-static const char *const personality_domains[] = { "LINUX", "LINUX32", NULL };
-static const char *const mpol_modes[] = { "MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE",
-                                          "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED",
-                                          "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL };
-static const char *const mpol_flags[] = { "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
-                                          "MPOL_F_STATIC_NODES", NULL };
-static const char *const sched_policies[] = { "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",
-                                              "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE",
-                                              "SCHED_DEADLINE", NULL };
-static const char *const sched_flags[] = {
-  "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM", "SCHED_FLAG_DL_OVERRUN",
-  "SCHED_FLAG_KEEP_POLICY", "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
-  "SCHED_FLAG_UTIL_CLAMP_MAX", NULL
-};
-static const char *const ioprio_classes[] = { "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
-                                              "IOPRIO_CLASS_IDLE", NULL };
+  "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
+  "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
+  "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64",
+  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",         "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
+  "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",      "SCMP_ARCH_SHEB",
+  "SCMP_ARCH_PARISC",      "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL};
+static const char *const seccomp_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+                                            "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+                                            "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
+static const char *const seccomp_ops[] = {"SCMP_CMP_NE",        "SCMP_CMP_LT", "SCMP_CMP_LE",
+                                          "SCMP_CMP_EQ",        "SCMP_CMP_GE", "SCMP_CMP_GT",
+                                          "SCMP_CMP_MASKED_EQ", NULL};
+static const char *const personality_domains[] = {"LINUX", "LINUX32", NULL};
+static const char *const mpol_modes[] = {
+  "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
+  "MPOL_PREFERRED", "MPOL_PREFERRED_MANY", "MPOL_LOCAL",      NULL};
+static const char *const mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
+                                         "MPOL_F_STATIC_NODES", NULL};
+static const char *const sched_policies[] = {"SCHED_OTHER",    "SCHED_FIFO", "SCHED_RR",
+                                             "SCHED_BATCH",    "SCHED_ISO",  "SCHED_IDLE",
+                                             "SCHED_DEADLINE", NULL};
+static const char *const sched_flags[] = {"SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",
+                                          "SCHED_FLAG_DL_OVERRUN",     "SCHED_FLAG_KEEP_POLICY",
+                                          "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN",
+                                          "SCHED_FLAG_UTIL_CLAMP_MAX", NULL};
+static const char *const ioprio_classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+                                             "IOPRIO_CLASS_IDLE", NULL};
 
 /* "^[1-9][0-9]*[KMG]B$" (hugepageLimits[].pageSize) */
 static bool pattern_page_size(const char *s)
@@ -591,14 +591,14 @@ static int custom_oci_version(struct pctx *c, yajl_val v, void *dst)
   const char *s = v->u.string;
   unsigned major, minor, patch;
   int n = -1;
-  bool ok = sscanf(s, "%u.%u.%u%n", &major, &minor, &patch, &n) == 3 && n > 0 &&
-            strspn(s, "0123456789.") == (size_t) n && (s[n] == '\0' || s[n] == '-' ||
-            s[n] == '+') && major == 1 && minor <= 3;
+  bool ok = sscanf(s, "%u.%u.%u%n", &major, &minor, &patch, &n) == 3 && n > 0
+            && strspn(s, "0123456789.") == (size_t) n
+            && (s[n] == '\0' || s[n] == '-' || s[n] == '+') && major == 1 && minor <= 3;
   if (!ok) {
     struct pctx tmp = {0};
     append_escaped(&tmp, s);
-    int r = perr(c, "unsupported version \"%s\" (supported: 1.0.0 to 1.3.x)",
-                 tmp.path ? tmp.path : "");
+    int r =
+      perr(c, "unsupported version \"%s\" (supported: 1.0.0 to 1.3.x)", tmp.path ? tmp.path : "");
     free(tmp.path);
     return r;
   }
@@ -609,7 +609,7 @@ static int custom_oci_version(struct pctx *c, yajl_val v, void *dst)
 /* seccomp syscalls[].names: an array of strings with minItems 1. */
 static int custom_syscall_names(struct pctx *c, yajl_val v, void *dst)
 {
-  static const struct field any = { .name = "names", .type = F_STRV };
+  static const struct field any = {.name = "names", .type = F_STRV};
   int r = parse_strv(c, &any, v, (char ***) dst);
   if (r >= 0 && v->u.array.len == 0)
     return perr(c, "must not be empty");
@@ -625,8 +625,7 @@ static const struct field user_fields[] = {
   F("umask", F_U32, umask, HAS(has_umask)),
   F("additionalGids", F_U32V, additional_gids, CNT(n_additional_gids)),
   F("username", F_STR, username),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(user_obj, struct lc_user, user_fields);
 
@@ -637,55 +636,43 @@ static const struct field caps_fields[] = {
   F("inheritable", F_STRV, inheritable, HAS(has_inheritable)),
   F("permitted", F_STRV, permitted, HAS(has_permitted)),
   F("ambient", F_STRV, ambient, HAS(has_ambient)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(caps_obj, struct lc_capabilities, caps_fields);
 
 #define S struct lc_rlimit
-static const struct field rlimit_fields[] = {
-  F("type", F_STR, type, REQ, .pattern = pattern_rlimit),
-  F("soft", F_U64, soft, REQ),
-  F("hard", F_U64, hard, REQ),
-  {0}
-};
+static const struct field rlimit_fields[] = {F("type", F_STR, type, REQ, .pattern = pattern_rlimit),
+                                             F("soft", F_U64, soft, REQ),
+                                             F("hard", F_U64, hard, REQ),
+                                             {0}};
 #undef S
 OBJECT(rlimit_obj, struct lc_rlimit, rlimit_fields);
 
 #define S struct lc_scheduler
-static const struct field sched_fields[] = {
-  F("policy", F_STR, policy, REQ, ENUM(sched_policies)),
-  F("nice", F_I32, nice, HAS(has_nice)),
-  F("priority", F_I32, priority, HAS(has_priority)),
-  F("flags", F_STRV, flags, ENUM(sched_flags)),
-  F("runtime", F_U64, runtime, HAS(has_runtime)),
-  F("deadline", F_U64, deadline, HAS(has_deadline)),
-  F("period", F_U64, period, HAS(has_period)),
-  {0}
-};
+static const struct field sched_fields[] = {F("policy", F_STR, policy, REQ, ENUM(sched_policies)),
+                                            F("nice", F_I32, nice, HAS(has_nice)),
+                                            F("priority", F_I32, priority, HAS(has_priority)),
+                                            F("flags", F_STRV, flags, ENUM(sched_flags)),
+                                            F("runtime", F_U64, runtime, HAS(has_runtime)),
+                                            F("deadline", F_U64, deadline, HAS(has_deadline)),
+                                            F("period", F_U64, period, HAS(has_period)),
+                                            {0}};
 #undef S
 OBJECT(sched_obj, struct lc_scheduler, sched_fields);
 
 #define S struct lc_io_priority
 static const struct field ioprio_fields[] = {
-  F("class", F_STR, class_, REQ, ENUM(ioprio_classes)),
-  F("priority", F_I32, priority),
-  {0}
-};
+  F("class", F_STR, class_, REQ, ENUM(ioprio_classes)), F("priority", F_I32, priority), {0}};
 #undef S
 OBJECT(ioprio_obj, struct lc_io_priority, ioprio_fields);
 
 #define S struct lc_process
 static const struct field console_fields[] = {
-  F("height", F_U64, console_height, REQ),
-  F("width", F_U64, console_width, REQ),
-  {0}
-};
+  F("height", F_U64, console_height, REQ), F("width", F_U64, console_width, REQ), {0}};
 static const struct field affinity_fields[] = {
   F("initial", F_STR, exec_cpu_affinity_initial, .pattern = pattern_cpu_list),
   F("final", F_STR, exec_cpu_affinity_final, .pattern = pattern_cpu_list),
-  {0}
-};
+  {0}};
 #undef S
 /* consoleSize and execCPUAffinity are flattened into struct lc_process. */
 OBJECT(console_obj, struct lc_process, console_fields);
@@ -694,8 +681,11 @@ OBJECT(affinity_obj, struct lc_process, affinity_fields);
 #define S struct lc_process
 static const struct field process_fields[] = {
   F("terminal", F_BOOL, terminal),
-  { .name = "consoleSize", .type = F_EMBED, .off = 0, SUB(console_obj),
-    .has = offsetof(struct lc_process, has_console_size) + 1 },
+  {.name = "consoleSize",
+   .type = F_EMBED,
+   .off = 0,
+   SUB(console_obj),
+   .has = offsetof(struct lc_process, has_console_size) + 1},
   F("user", F_EMBED, user, SUB(user_obj)),
   F("args", F_STRV, args),
   F("commandLine", F_STR, command_line),
@@ -709,9 +699,8 @@ static const struct field process_fields[] = {
   F("scheduler", F_OBJ, scheduler, SUB(sched_obj)),
   F("selinuxLabel", F_STR, selinux_label),
   F("ioPriority", F_OBJ, io_priority, SUB(ioprio_obj)),
-  { .name = "execCPUAffinity", .type = F_EMBED, .off = 0, SUB(affinity_obj) },
-  {0}
-};
+  {.name = "execCPUAffinity", .type = F_EMBED, .off = 0, SUB(affinity_obj)},
+  {0}};
 #undef S
 OBJECT(process_obj, struct lc_process, process_fields);
 
@@ -719,20 +708,15 @@ OBJECT(process_obj, struct lc_process, process_fields);
 
 #define S struct lc_root
 static const struct field root_fields[] = {
-  F("path", F_STR, path, REQ),
-  F("readonly", F_BOOL, readonly),
-  {0}
-};
+  F("path", F_STR, path, REQ), F("readonly", F_BOOL, readonly), {0}};
 #undef S
 OBJECT(root_obj, struct lc_root, root_fields);
 
 #define S struct lc_id_mapping
-static const struct field idmap_fields[] = {
-  F("containerID", F_U32, container_id, REQ),
-  F("hostID", F_U32, host_id, REQ),
-  F("size", F_U32, size, REQ),
-  {0}
-};
+static const struct field idmap_fields[] = {F("containerID", F_U32, container_id, REQ),
+                                            F("hostID", F_U32, host_id, REQ),
+                                            F("size", F_U32, size, REQ),
+                                            {0}};
 #undef S
 OBJECT(idmap_obj, struct lc_id_mapping, idmap_fields);
 
@@ -744,8 +728,7 @@ static const struct field mount_fields[] = {
   F("options", F_STRV, options),
   F("uidMappings", F_OBJARR, uid_mappings, CNT(n_uid_mappings), SUB(idmap_obj)),
   F("gidMappings", F_OBJARR, gid_mappings, CNT(n_gid_mappings), SUB(idmap_obj)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(mount_obj, struct lc_mount, mount_fields);
 
@@ -755,22 +738,19 @@ static const struct field hook_fields[] = {
   F("args", F_STRV, args),
   F("env", F_STRV, env),
   F("timeout", F_INT, timeout, HAS(has_timeout), RANGE(1, INT_MAX)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(hook_obj, struct lc_hook, hook_fields);
 
 #define S struct lc_hooks
 #define HOOKS(key, m) F(key, F_OBJARR, m.v, .count = offsetof(S, m.n), SUB(hook_obj))
-static const struct field hooks_fields[] = {
-  HOOKS("prestart", prestart),
-  HOOKS("createRuntime", create_runtime),
-  HOOKS("createContainer", create_container),
-  HOOKS("startContainer", start_container),
-  HOOKS("poststart", poststart),
-  HOOKS("poststop", poststop),
-  {0}
-};
+static const struct field hooks_fields[] = {HOOKS("prestart", prestart),
+                                            HOOKS("createRuntime", create_runtime),
+                                            HOOKS("createContainer", create_container),
+                                            HOOKS("startContainer", start_container),
+                                            HOOKS("poststart", poststart),
+                                            HOOKS("poststop", poststop),
+                                            {0}};
 #undef HOOKS
 #undef S
 OBJECT(hooks_obj, struct lc_hooks, hooks_fields);
@@ -778,14 +758,12 @@ OBJECT(hooks_obj, struct lc_hooks, hooks_fields);
 /* ---- tables: linux.resources (also the `update --resources` document) ---------- */
 
 #define S struct lc_device_cgroup
-static const struct field devcg_fields[] = {
-  F("allow", F_BOOL, allow, REQ),
-  F("type", F_STR, type),
-  F("major", F_I64, major, HAS(has_major)),
-  F("minor", F_I64, minor, HAS(has_minor)),
-  F("access", F_STR, access),
-  {0}
-};
+static const struct field devcg_fields[] = {F("allow", F_BOOL, allow, REQ),
+                                            F("type", F_STR, type),
+                                            F("major", F_I64, major, HAS(has_major)),
+                                            F("minor", F_I64, minor, HAS(has_minor)),
+                                            F("access", F_STR, access),
+                                            {0}};
 #undef S
 OBJECT(devcg_obj, struct lc_device_cgroup, devcg_fields);
 
@@ -800,8 +778,7 @@ static const struct field memory_fields[] = {
   F("disableOOMKiller", F_BOOL, disable_oom_killer, HAS(has_disable_oom_killer)),
   F("useHierarchy", F_BOOL, use_hierarchy, HAS(has_use_hierarchy)),
   F("checkBeforeUpdate", F_BOOL, check_before_update, HAS(has_check_before_update)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(memory_obj, struct lc_memory, memory_fields);
 
@@ -816,8 +793,7 @@ static const struct field cpu_fields[] = {
   F("cpus", F_STR, cpus),
   F("mems", F_STR, mems),
   F("idle", F_I64, idle, HAS(has_idle)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(cpu_obj, struct lc_cpu, cpu_fields);
 
@@ -827,18 +803,13 @@ static const struct field weight_dev_fields[] = {
   F("minor", F_I64, minor, REQ),
   F("weight", F_U16, weight, HAS(has_weight)),
   F("leafWeight", F_U16, leaf_weight, HAS(has_leaf_weight)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(weight_dev_obj, struct lc_blkio_weight_device, weight_dev_fields);
 
 #define S struct lc_blkio_throttle
 static const struct field throttle_fields[] = {
-  F("major", F_I64, major, REQ),
-  F("minor", F_I64, minor, REQ),
-  F("rate", F_U64, rate),
-  {0}
-};
+  F("major", F_I64, major, REQ), F("minor", F_I64, minor, REQ), F("rate", F_U64, rate), {0}};
 #undef S
 OBJECT(throttle_obj, struct lc_blkio_throttle, throttle_fields);
 
@@ -852,8 +823,7 @@ static const struct field blkio_fields[] = {
   THROTTLE("throttleWriteBpsDevice", write_bps),
   THROTTLE("throttleReadIOPSDevice", read_iops),
   THROTTLE("throttleWriteIOPSDevice", write_iops),
-  {0}
-};
+  {0}};
 #undef THROTTLE
 #undef S
 OBJECT(blkio_obj, struct lc_blkio, blkio_fields);
@@ -862,17 +832,13 @@ OBJECT(blkio_obj, struct lc_blkio, blkio_fields);
 static const struct field hugepage_fields[] = {
   F("pageSize", F_STR, page_size, REQ, .pattern = pattern_page_size),
   F("limit", F_U64, limit, REQ),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(hugepage_obj, struct lc_hugepage_limit, hugepage_fields);
 
 #define S struct lc_net_priority
 static const struct field netprio_fields[] = {
-  F("name", F_STR, name, REQ),
-  F("priority", F_U32, priority, REQ),
-  {0}
-};
+  F("name", F_STR, name, REQ), F("priority", F_U32, priority, REQ), {0}};
 #undef S
 OBJECT(netprio_obj, struct lc_net_priority, netprio_fields);
 
@@ -880,8 +846,7 @@ OBJECT(netprio_obj, struct lc_net_priority, netprio_fields);
 static const struct field network_fields[] = {
   F("classID", F_U32, class_id, HAS(has_class_id)),
   F("priorities", F_OBJARR, priorities, CNT(n_priorities), SUB(netprio_obj)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(network_obj, struct lc_network, network_fields);
 
@@ -889,30 +854,25 @@ OBJECT(network_obj, struct lc_network, network_fields);
 static const struct field rdma_fields[] = {
   F("hcaHandles", F_U32, hca_handles, HAS(has_hca_handles)),
   F("hcaObjects", F_U32, hca_objects, HAS(has_hca_objects)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(rdma_obj, struct lc_rdma, rdma_fields);
 _Static_assert(offsetof(struct lc_rdma, device) == 0, "F_OBJMAP key must come first");
 
 #define S struct lc_resources
-static const struct field pids_fields[] = {
-  F("limit", F_I64, pids_limit, REQ),
-  {0}
-};
+static const struct field pids_fields[] = {F("limit", F_I64, pids_limit, REQ), {0}};
 OBJECT(pids_obj, struct lc_resources, pids_fields);
 static const struct field resources_fields[] = {
   F("devices", F_OBJARR, devices, CNT(n_devices), SUB(devcg_obj)),
   F("memory", F_OBJ, memory, SUB(memory_obj)),
   F("cpu", F_OBJ, cpu, SUB(cpu_obj)),
-  { .name = "pids", .type = F_EMBED, .off = 0, SUB(pids_obj), HAS(has_pids_limit) },
+  {.name = "pids", .type = F_EMBED, .off = 0, SUB(pids_obj), HAS(has_pids_limit)},
   F("blockIO", F_OBJ, block_io, SUB(blkio_obj)),
   F("hugepageLimits", F_OBJARR, hugepage_limits, CNT(n_hugepage_limits), SUB(hugepage_obj)),
   F("network", F_OBJ, network, SUB(network_obj)),
   F("rdma", F_OBJMAP, rdma, CNT(n_rdma), SUB(rdma_obj)),
   F("unified", F_KVMAP, unified, CNT(n_unified)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(resources_obj, struct lc_resources, resources_fields);
 
@@ -920,10 +880,7 @@ OBJECT(resources_obj, struct lc_resources, resources_fields);
 
 #define S struct lc_namespace
 static const struct field ns_fields[] = {
-  F("type", F_CUSTOM, type, REQ, .custom = custom_ns_type),
-  F("path", F_STR, path),
-  {0}
-};
+  F("type", F_CUSTOM, type, REQ, .custom = custom_ns_type), F("path", F_STR, path), {0}};
 #undef S
 OBJECT(ns_obj, struct lc_namespace, ns_fields);
 
@@ -936,26 +893,19 @@ static const struct field device_fields[] = {
   F("minor", F_I64, minor, HAS(has_minor)),
   F("uid", F_U32, uid, HAS(has_uid)),
   F("gid", F_U32, gid, HAS(has_gid)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(device_obj, struct lc_device, device_fields);
 
 #define S struct lc_net_device
-static const struct field netdev_fields[] = {
-  F("name", F_STR, name),
-  {0}
-};
+static const struct field netdev_fields[] = {F("name", F_STR, name), {0}};
 #undef S
 OBJECT(netdev_obj, struct lc_net_device, netdev_fields);
 _Static_assert(offsetof(struct lc_net_device, host_name) == 0, "F_OBJMAP key must come first");
 
 #define S struct lc_time_offset
 static const struct field time_offset_fields[] = {
-  F("secs", F_I64, secs),
-  F("nanosecs", F_U32, nanosecs),
-  {0}
-};
+  F("secs", F_I64, secs), F("nanosecs", F_U32, nanosecs), {0}};
 #undef S
 OBJECT(time_offset_obj, struct lc_time_offset, time_offset_fields);
 
@@ -963,19 +913,16 @@ OBJECT(time_offset_obj, struct lc_time_offset, time_offset_fields);
 static const struct field time_offsets_fields[] = {
   F("boottime", F_EMBED, time_boottime, SUB(time_offset_obj), HAS(time_boottime.present)),
   F("monotonic", F_EMBED, time_monotonic, SUB(time_offset_obj), HAS(time_monotonic.present)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(time_offsets_obj, struct lc_linux, time_offsets_fields);
 
 #define S struct lc_seccomp_arg
-static const struct field sc_arg_fields[] = {
-  F("index", F_U32, index, REQ),
-  F("value", F_U64, value, REQ),
-  F("valueTwo", F_U64, value_two, HAS(has_value_two)),
-  F("op", F_STR, op, REQ, ENUM(seccomp_ops)),
-  {0}
-};
+static const struct field sc_arg_fields[] = {F("index", F_U32, index, REQ),
+                                             F("value", F_U64, value, REQ),
+                                             F("valueTwo", F_U64, value_two, HAS(has_value_two)),
+                                             F("op", F_STR, op, REQ, ENUM(seccomp_ops)),
+                                             {0}};
 #undef S
 OBJECT(sc_arg_obj, struct lc_seccomp_arg, sc_arg_fields);
 
@@ -985,8 +932,7 @@ static const struct field sc_syscall_fields[] = {
   F("action", F_STR, action, REQ, ENUM(seccomp_actions)),
   F("errnoRet", F_U32, errno_ret, HAS(has_errno_ret)),
   F("args", F_OBJARR, args, CNT(n_args), SUB(sc_arg_obj)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(sc_syscall_obj, struct lc_seccomp_syscall, sc_syscall_fields);
 
@@ -999,8 +945,7 @@ static const struct field seccomp_fields[] = {
   F("listenerPath", F_STR, listener_path),
   F("listenerMetadata", F_STR, listener_metadata),
   F("syscalls", F_OBJARR, syscalls, CNT(n_syscalls), SUB(sc_syscall_obj)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(seccomp_obj, struct lc_seccomp, seccomp_fields);
 
@@ -1011,27 +956,21 @@ static const struct field rdt_fields[] = {
   F("l3CacheSchema", F_STR, l3_cache_schema),
   F("memBwSchema", F_STR, mem_bw_schema, .pattern = pattern_mem_bw),
   F("enableMonitoring", F_BOOL, enable_monitoring),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(rdt_obj, struct lc_intel_rdt, rdt_fields);
 
 #define S struct lc_memory_policy
-static const struct field mpol_fields[] = {
-  F("mode", F_STR, mode, ENUM(mpol_modes)),
-  F("nodes", F_STR, nodes),
-  F("flags", F_STRV, flags, ENUM(mpol_flags)),
-  {0}
-};
+static const struct field mpol_fields[] = {F("mode", F_STR, mode, ENUM(mpol_modes)),
+                                           F("nodes", F_STR, nodes),
+                                           F("flags", F_STRV, flags, ENUM(mpol_flags)),
+                                           {0}};
 #undef S
 OBJECT(mpol_obj, struct lc_memory_policy, mpol_fields);
 
 #define S struct lc_personality
 static const struct field personality_fields[] = {
-  F("domain", F_STR, domain, ENUM(personality_domains)),
-  F("flags", F_STRV, flags),
-  {0}
-};
+  F("domain", F_STR, domain, ENUM(personality_domains)), F("flags", F_STRV, flags), {0}};
 #undef S
 OBJECT(personality_obj, struct lc_personality, personality_fields);
 
@@ -1040,7 +979,7 @@ static const struct field linux_fields[] = {
   F("namespaces", F_OBJARR, namespaces, CNT(n_namespaces), SUB(ns_obj)),
   F("uidMappings", F_OBJARR, uid_mappings, CNT(n_uid_mappings), SUB(idmap_obj)),
   F("gidMappings", F_OBJARR, gid_mappings, CNT(n_gid_mappings), SUB(idmap_obj)),
-  { .name = "timeOffsets", .type = F_EMBED, .off = 0, SUB(time_offsets_obj) },
+  {.name = "timeOffsets", .type = F_EMBED, .off = 0, SUB(time_offsets_obj)},
   F("devices", F_OBJARR, devices, CNT(n_devices), SUB(device_obj)),
   F("netDevices", F_OBJMAP, net_devices, CNT(n_net_devices), SUB(netdev_obj)),
   F("cgroupsPath", F_STR, cgroups_path),
@@ -1054,8 +993,7 @@ static const struct field linux_fields[] = {
   F("intelRdt", F_OBJ, intel_rdt, SUB(rdt_obj)),
   F("memoryPolicy", F_OBJ, memory_policy, SUB(mpol_obj)),
   F("personality", F_OBJ, personality, SUB(personality_obj)),
-  {0}
-};
+  {0}};
 #undef S
 OBJECT(linux_obj, struct lc_linux, linux_fields);
 
@@ -1072,8 +1010,7 @@ static const struct field spec_fields[] = {
   F("hooks", F_EMBED, hooks, SUB(hooks_obj)),
   F("annotations", F_KVMAP, annotations, CNT(n_annotations)),
   F("linux", F_OBJ, linux_, SUB(linux_obj)),
-  {0}
-};
+  {0}};
 #undef S
 
 /* ---- reading the text ------------------------------------------------------------------ */
@@ -1090,8 +1027,8 @@ static int prescan(const char *s, size_t len, lc_error_t *err)
   for (size_t i = 0; i < len; i++) {
     char ch = s[i];
     if (ch == '/' && i + 1 < len && (s[i + 1] == '*' || s[i + 1] == '/')) {
-      const char *end = s[i + 1] == '*' ? memmem(s + i + 2, len - i - 2, "*/", 2)
-                                        : memchr(s + i, '\n', len - i);
+      const char *end =
+        s[i + 1] == '*' ? memmem(s + i + 2, len - i - 2, "*/", 2) : memchr(s + i, '\n', len - i);
       i = end ? (size_t) (end - s) + (s[i + 1] == '*') : len;
       continue;
     }
@@ -1148,7 +1085,7 @@ int lc_spec_parse(const char *json, size_t len, struct lc_spec **out, lc_error_t
   int r = tree_parse(json, len, &tree, err);
   if (r < 0)
     return r;
-  struct pctx c = { .err = err };
+  struct pctx c = {.err = err};
   struct lc_spec *spec = xzalloc(sizeof(*spec));
   r = parse_object(&c, tree, spec_fields, spec);
   free(c.path);
@@ -1167,7 +1104,7 @@ int lc_resources_parse(const char *json, size_t len, struct lc_resources **out, 
   int r = tree_parse(json, len, &tree, err);
   if (r < 0)
     return r;
-  struct pctx c = { .err = err };
+  struct pctx c = {.err = err};
   struct lc_resources *res = xzalloc(sizeof(*res));
   r = parse_object(&c, tree, resources_fields, res);
   free(c.path);
@@ -1196,8 +1133,8 @@ int lc_spec_load(const char *bundle, struct lc_spec **out, lc_error_t *err)
 /* ---- lookups ------------------------------------------------------------------------------ */
 
 static const char *const ns_names[LC_NS__COUNT] = {
-  [LC_NS_PID] = "pid",   [LC_NS_NETWORK] = "network", [LC_NS_MOUNT] = "mount",
-  [LC_NS_IPC] = "ipc",   [LC_NS_UTS] = "uts",         [LC_NS_USER] = "user",
+  [LC_NS_PID] = "pid",       [LC_NS_NETWORK] = "network", [LC_NS_MOUNT] = "mount",
+  [LC_NS_IPC] = "ipc",       [LC_NS_UTS] = "uts",         [LC_NS_USER] = "user",
   [LC_NS_CGROUP] = "cgroup", [LC_NS_TIME] = "time",
 };
 

@@ -6,7 +6,15 @@
  *  - an optional number or bool has a `has_<name>` flag next to it;
  *  - string maps (annotations, sysctl, unified) are lc_kv arrays in document
  *    order.
- * Every field of the spec is parsed even where nothing acts on it yet. */
+ * Every field of the spec is parsed even where nothing acts on it yet.
+ *
+ * Errors (spec-parse.c, validate.c) name the JSON path: `process.user.uid`,
+ * `mounts[2].destination`, map entries as `linux.sysctl["net.ipv4.ip_forward"]`,
+ * the document as `(root)`.  lc_spec_parse() and lc_spec_validate() messages
+ * carry no prefix; lc_spec_load() prefixes its own with "config.json: " and
+ * the lifecycle prefixes validation errors the same way, so the user always
+ * sees `ocirun: config.json: <path>: <problem>`.  JSON null counts as absent;
+ * for a repeated key the last occurrence wins. */
 #ifndef LC_SPEC_H
 #define LC_SPEC_H
 

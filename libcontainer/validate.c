@@ -114,12 +114,13 @@ static int check_rlimits(const struct lc_spec *spec, const char *bundle, lc_erro
       return lc_error_set(err, EINVAL, "process.rlimits[%zu].type: unknown rlimit \"%s\"", i, e);
     for (size_t j = 0; j < i; j++)
       if (strcmp(p->rlimits[j].type, rl->type) == 0)
-        return lc_error_set(err, EINVAL, "process.rlimits[%zu].type: duplicate rlimit \"%s\"",
-                            i, e);
+        return lc_error_set(err, EINVAL, "process.rlimits[%zu].type: duplicate rlimit \"%s\"", i,
+                            e);
     if (rl->soft > rl->hard)
       return lc_error_set(err, EINVAL,
                           "process.rlimits[%zu]: soft limit %" PRIu64
-                          " is greater than hard limit %" PRIu64, i, rl->soft, rl->hard);
+                          " is greater than hard limit %" PRIu64,
+                          i, rl->soft, rl->hard);
   }
   return 0;
 }
@@ -136,9 +137,8 @@ static int check_root(const struct lc_spec *spec, const char *bundle, lc_error_t
   const char *path = spec->root->path;
   if (!path || !*path)
     return lc_error_set(err, EINVAL, "root.path: must not be empty");
-  _cleanup_free_ char *full = path[0] == '/' ? xstrdup(path)
-                                             : xasprintf("%s/%s", bundle && *bundle ? bundle
-                                                                                     : ".", path);
+  _cleanup_free_ char *full =
+    path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", bundle && *bundle ? bundle : ".", path);
   _cleanup_free_ char *e = esc(full);
   struct stat st;
   if (lstat(full, &st) < 0) {
@@ -166,7 +166,8 @@ static int check_mounts(const struct lc_spec *spec, const char *bundle, lc_error
     if (d[0] != '/') {
       _cleanup_free_ char *e = esc(d);
       lc_warn("mounts[%zu].destination: \"%s\" is not absolute; relative destinations are "
-              "deprecated and taken relative to /", i, e);
+              "deprecated and taken relative to /",
+              i, e);
     }
   }
   return 0;
@@ -209,12 +210,12 @@ static int check_namespaces(const struct lc_spec *spec, const char *bundle, lc_e
   if (!spec->linux_)
     return 0;
   const struct lc_linux *l = spec->linux_;
-  bool seen[LC_NS__COUNT] = { false };
+  bool seen[LC_NS__COUNT] = {false};
   for (size_t i = 0; i < l->n_namespaces; i++) {
     const struct lc_namespace *ns = &l->namespaces[i];
     if (seen[ns->type])
-      return lc_error_set(err, EINVAL, "linux.namespaces[%zu].type: duplicate namespace \"%s\"",
-                          i, lc_ns_type_name(ns->type));
+      return lc_error_set(err, EINVAL, "linux.namespaces[%zu].type: duplicate namespace \"%s\"", i,
+                          lc_ns_type_name(ns->type));
     seen[ns->type] = true;
     if (ns->path && ns->path[0] != '/') {
       _cleanup_free_ char *p = xasprintf("linux.namespaces[%zu].path", i);
@@ -291,13 +292,13 @@ static int check_device_cgroup(const struct lc_spec *spec, const char *bundle, l
     const struct lc_device_cgroup *d = &r->devices[i];
     if (d->type && (strlen(d->type) != 1 || !strchr("abc", d->type[0]))) {
       _cleanup_free_ char *e = esc(d->type);
-      return lc_error_set(err, EINVAL, "linux.resources.devices[%zu].type: invalid value \"%s\"",
-                          i, e);
+      return lc_error_set(err, EINVAL, "linux.resources.devices[%zu].type: invalid value \"%s\"", i,
+                          e);
     }
     if (d->access && strspn(d->access, "rwm") != strlen(d->access)) {
       _cleanup_free_ char *e = esc(d->access);
-      return lc_error_set(err, EINVAL,
-                          "linux.resources.devices[%zu].access: invalid value \"%s\"", i, e);
+      return lc_error_set(err, EINVAL, "linux.resources.devices[%zu].access: invalid value \"%s\"",
+                          i, e);
     }
   }
   return 0;
@@ -305,9 +306,9 @@ static int check_device_cgroup(const struct lc_spec *spec, const char *bundle, l
 
 /* Which namespace makes a sysctl private to the container (runc's table);
  * anything else would change the host and is refused. */
-static const char *const ipc_sysctls[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-                                          "kernel.sem", "kernel.shmall", "kernel.shmmax",
-                                          "kernel.shmmni", "kernel.shm_rmid_forced", NULL };
+static const char *const ipc_sysctls[] = {
+  "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",          "kernel.sem", "kernel.shmall",
+  "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced", NULL};
 
 static int sysctl_namespace(const char *key)
 {
@@ -323,18 +324,19 @@ static int sysctl_namespace(const char *key)
 static int check_sysctl(const struct lc_spec *spec, const char *bundle, lc_error_t *err)
 {
   static const char *const needs[LC_NS__COUNT] = {
-    [LC_NS_NETWORK] = "a network", [LC_NS_IPC] = "an IPC", [LC_NS_UTS] = "a UTS",
+    [LC_NS_NETWORK] = "a network",
+    [LC_NS_IPC] = "an IPC",
+    [LC_NS_UTS] = "a UTS",
   };
   const struct lc_linux *l = spec->linux_;
   for (size_t i = 0; l && i < l->n_sysctl; i++) {
     int ns = sysctl_namespace(l->sysctl[i].key);
     _cleanup_free_ char *e = esc(l->sysctl[i].key);
     if (ns < 0)
-      return lc_error_set(err, EINVAL,
-                          "linux.sysctl[\"%s\"]: not in a separate kernel namespace", e);
+      return lc_error_set(err, EINVAL, "linux.sysctl[\"%s\"]: not in a separate kernel namespace",
+                          e);
     if (!has_ns(spec, (enum lc_ns_type) ns))
-      return lc_error_set(err, EINVAL, "linux.sysctl[\"%s\"]: requires %s namespace", e,
-                          needs[ns]);
+      return lc_error_set(err, EINVAL, "linux.sysctl[\"%s\"]: requires %s namespace", e, needs[ns]);
   }
   return 0;
 }
@@ -369,10 +371,9 @@ typedef int (*check_fn)(const struct lc_spec *spec, const char *bundle, lc_error
 /* Order matters: check_process must pass before the process checks that
  * dereference spec->process. */
 static const check_fn checks[] = {
-  check_process,    check_capabilities, check_rlimits,      check_root,
-  check_mounts,     check_hooks,        check_namespaces,   check_userns,
-  check_uts,        check_time_offsets, check_devices,      check_device_cgroup,
-  check_sysctl,     check_masked,
+  check_process, check_capabilities,  check_rlimits, check_root,   check_mounts,
+  check_hooks,   check_namespaces,    check_userns,  check_uts,    check_time_offsets,
+  check_devices, check_device_cgroup, check_sysctl,  check_masked,
 };
 
 int lc_spec_validate(const struct lc_spec *spec, const char *bundle, lc_error_t *err)
@@ -400,9 +401,8 @@ int lc_id_validate(const char *id, lc_error_t *err)
     return lc_error_set(err, EINVAL, "invalid container id: longer than %d bytes", LC_ID_MAX);
   if (id[0] == '.' || strspn(id, allowed) != n) {
     _cleanup_free_ char *e = esc(id);
-    return lc_error_set(err, EINVAL,
-                        "invalid container id \"%s\": only [A-Za-z0-9_+.-] allowed, no leading dot",
-                        e);
+    return lc_error_set(
+      err, EINVAL, "invalid container id \"%s\": only [A-Za-z0-9_+.-] allowed, no leading dot", e);
   }
   return 0;
 }

@@ -16,8 +16,9 @@
 #include "tap.h"
 #include "xalloc.h"
 
-#define BASE "\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"}," \
-             "\"root\":{\"path\":\"rootfs\"}"
+#define BASE                                                                                       \
+  "\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"                        \
+  "\"root\":{\"path\":\"rootfs\"}"
 #define NS(...) "\"linux\":{\"namespaces\":[" __VA_ARGS__ "]"
 #define PROC(...) "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"," __VA_ARGS__ "}"
 
@@ -58,8 +59,7 @@ static void test_process(void)
 {
   check("", NULL, "base document");
   check("\"process\":null", "process: missing required field", "process required");
-  check("\"process\":{\"args\":[],\"cwd\":\"/\"}", "process.args: must not be empty",
-        "empty args");
+  check("\"process\":{\"args\":[],\"cwd\":\"/\"}", "process.args: must not be empty", "empty args");
   check("\"process\":{\"cwd\":\"/\"}", "process.args: must not be empty", "absent args");
   check("\"process\":{\"args\":[\"sh\"],\"cwd\":\"tmp\"}",
         "process.cwd: \"tmp\" is not an absolute path", "relative cwd");
@@ -77,9 +77,10 @@ static void test_caps_rlimits(void)
         "process.capabilities.bounding[2]: unknown capability \"CAP_FOO\"", "unknown bounding");
   check(PROC("\"capabilities\":{\"bounding\":[\"CAP_KILL\"],\"ambient\":[\"KILL\"]}"),
         "process.capabilities.ambient[0]: unknown capability \"KILL\"", "unknown ambient");
-  check(PROC("\"capabilities\":{\"effective\":[\"CAP_SYS_ADMIN\"],\"permitted\":[\"CAP_SYS_ADMIN\"],"
-             "\"inheritable\":[],\"ambient\":[\"CAP_NET_RAW\"]}"),
-        NULL, "known capabilities");
+  check(
+    PROC("\"capabilities\":{\"effective\":[\"CAP_SYS_ADMIN\"],\"permitted\":[\"CAP_SYS_ADMIN\"],"
+         "\"inheritable\":[],\"ambient\":[\"CAP_NET_RAW\"]}"),
+    NULL, "known capabilities");
   check(PROC("\"rlimits\":[{\"type\":\"RLIMIT_FOO\",\"soft\":1,\"hard\":1}]"),
         "process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"", "unknown rlimit");
   check(PROC("\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":2},"
@@ -123,8 +124,8 @@ static void test_mounts_hooks(void)
   char log[] = "/tmp/test-validate-log-XXXXXX";
   int fd = mkstemp(log);
   lc_log_configure(fd, LC_LOG_PLAIN, LC_LOG_WARNING);
-  check("\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"data\",\"type\":\"tmpfs\"}]",
-        NULL, "relative mount destination is accepted (config.md: deprecated)");
+  check("\"mounts\":[{\"destination\":\"/a\"},{\"destination\":\"data\",\"type\":\"tmpfs\"}]", NULL,
+        "relative mount destination is accepted (config.md: deprecated)");
   lc_log_configure(-1, LC_LOG_PLAIN, LC_LOG_WARNING);
   char *text = NULL;
   lc_error_t err = {0};
@@ -167,11 +168,11 @@ static void test_namespaces(void)
   check(NS("{\"type\":\"user\",\"path\":\"/proc/1/ns/user\"}") "}", NULL,
         "joined userns needs no mappings");
   check(NS("{\"type\":\"user\"}") ",\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
-        "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}",
+                                  "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}",
         NULL, "userns with mappings");
   check("\"hostname\":\"h\"", "hostname: requires a UTS namespace", "hostname without uts");
-  check("\"hostname\":\"h\"," NS("{\"type\":\"mount\"}") "}",
-        "hostname: requires a UTS namespace", "hostname with only mount ns");
+  check("\"hostname\":\"h\"," NS("{\"type\":\"mount\"}") "}", "hostname: requires a UTS namespace",
+        "hostname with only mount ns");
   check("\"domainname\":\"d\"", "domainname: requires a UTS namespace", "domainname without uts");
   check("\"hostname\":\"\"", NULL, "empty hostname needs no uts");
   check("\"hostname\":\"h\",\"domainname\":\"d\"," NS("{\"type\":\"uts\"}") "}", NULL,
@@ -192,34 +193,42 @@ static void test_devices(void)
   check("\"linux\":{\"devices\":[{\"type\":\"u\",\"path\":\"/dev/u\"}]}",
         "linux.devices[0]: type \"u\" requires major and minor", "u device without numbers");
   check("\"linux\":{\"devices\":[{\"type\":\"b\",\"path\":\"/dev/b\",\"major\":8,\"minor\":0},"
-        "{\"type\":\"p\",\"path\":\"/dev/f\"}]}", NULL, "good devices");
+        "{\"type\":\"p\",\"path\":\"/dev/f\"}]}",
+        NULL, "good devices");
   check("\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
         "{\"allow\":true,\"type\":\"x\"}]}}",
         "linux.resources.devices[1].type: invalid value \"x\"", "bad cgroup device type");
-  check("\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"c\",\"access\":\"rwx\"}]}}",
-        "linux.resources.devices[0].access: invalid value \"rwx\"", "bad cgroup device access");
+  check(
+    "\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"c\",\"access\":\"rwx\"}]}}",
+    "linux.resources.devices[0].access: invalid value \"rwx\"", "bad cgroup device access");
   check("\"linux\":{\"resources\":{\"devices\":[{\"allow\":true,\"type\":\"a\",\"access\":\"m\"},"
-        "{\"allow\":true,\"type\":\"b\",\"major\":8}]}}", NULL, "good cgroup devices");
+        "{\"allow\":true,\"type\":\"b\",\"major\":8}]}}",
+        NULL, "good cgroup devices");
 }
 
 static void test_sysctl_paths(void)
 {
-  check(NS("{\"type\":\"ipc\"}") ",\"sysctl\":{\"kernel.shmmax\":\"1\",\"net.ipv4.ip_forward\":\"1\"}}",
-        "linux.sysctl[\"net.ipv4.ip_forward\"]: requires a network namespace", "net sysctl");
-  check(NS("{\"type\":\"network\",\"path\":\"/run/netns/x\"}") ",\"sysctl\":{\"net.core.somaxconn\":\"1\"}}",
-        NULL, "net sysctl with a joined netns");
+  check(
+    NS("{\"type\":\"ipc\"}") ",\"sysctl\":{\"kernel.shmmax\":\"1\",\"net.ipv4.ip_forward\":\"1\"}}",
+    "linux.sysctl[\"net.ipv4.ip_forward\"]: requires a network namespace", "net sysctl");
+  check(
+    NS(
+      "{\"type\":\"network\",\"path\":\"/run/netns/x\"}") ",\"sysctl\":{\"net.core.somaxconn\":\"1\"}}",
+    NULL, "net sysctl with a joined netns");
   check(NS("{\"type\":\"network\"}") ",\"sysctl\":{\"kernel.shmmax\":\"1\"}}",
         "linux.sysctl[\"kernel.shmmax\"]: requires an IPC namespace", "ipc sysctl");
   check(NS("{\"type\":\"network\"}") ",\"sysctl\":{\"fs.mqueue.msg_max\":\"1\"}}",
         "linux.sysctl[\"fs.mqueue.msg_max\"]: requires an IPC namespace", "mqueue sysctl");
   check(NS("{\"type\":\"ipc\"}") ",\"sysctl\":{\"kernel.hostname\":\"x\"}}",
         "linux.sysctl[\"kernel.hostname\"]: requires a UTS namespace", "uts sysctl");
-  check(NS("{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"network\"}")
-        ",\"sysctl\":{\"vm.swappiness\":\"1\"}}",
-        "linux.sysctl[\"vm.swappiness\"]: not in a separate kernel namespace", "host sysctl");
-  check(NS("{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"network\"}")
-        ",\"sysctl\":{\"kernel.msgmax\":\"1\",\"kernel.domainname\":\"d\",\"net.ipv4.ping_group_range\":\"0 0\"}}",
-        NULL, "namespaced sysctls");
+  check(
+    NS(
+      "{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"network\"}") ",\"sysctl\":{\"vm.swappiness\":\"1\"}}",
+    "linux.sysctl[\"vm.swappiness\"]: not in a separate kernel namespace", "host sysctl");
+  check(
+    NS(
+      "{\"type\":\"ipc\"},{\"type\":\"uts\"},{\"type\":\"network\"}") ",\"sysctl\":{\"kernel.msgmax\":\"1\",\"kernel.domainname\":\"d\",\"net.ipv4.ping_group_range\":\"0 0\"}}",
+    NULL, "namespaced sysctls");
   check("\"linux\":{\"maskedPaths\":[\"/proc/kcore\",\"proc/keys\"]}",
         "linux.maskedPaths[1]: \"proc/keys\" is not an absolute path", "relative masked path");
   check("\"linux\":{\"readonlyPaths\":[\"sys\"]}",
@@ -234,7 +243,7 @@ static void test_sysctl_paths(void)
 
 static void test_ids(void)
 {
-  static const char *const good[] = { "a", "web1", "A-b_c.d+e", "0", "x..y", "-", "_", "a.", NULL };
+  static const char *const good[] = {"a", "web1", "A-b_c.d+e", "0", "x..y", "-", "_", "a.", NULL};
   for (size_t i = 0; good[i]; i++) {
     lc_error_t err = {0};
     ok(lc_id_validate(good[i], &err) == 0, "id \"%s\" accepted", good[i]);
@@ -243,16 +252,16 @@ static void test_ids(void)
   static const struct {
     const char *id, *want;
   } bad[] = {
-    { "", "container id is empty" },
-    { "..", "invalid container id \"..\": only [A-Za-z0-9_+.-] allowed, no leading dot" },
-    { ".x", "invalid container id \".x\": only [A-Za-z0-9_+.-] allowed, no leading dot" },
-    { "a/b", "invalid container id \"a/b\": only [A-Za-z0-9_+.-] allowed, no leading dot" },
-    { "a b", "invalid container id \"a b\": only [A-Za-z0-9_+.-] allowed, no leading dot" },
-    { "a\nb", "invalid container id \"a\\x0ab\": only [A-Za-z0-9_+.-] allowed, no leading dot" },
-    { "a\x1b[31m", "invalid container id \"a\\x1b[31m\": only [A-Za-z0-9_+.-] allowed, "
-                   "no leading dot" },
-    { "caf\xc3\xa9", "invalid container id \"caf\xc3\xa9\": only [A-Za-z0-9_+.-] allowed, "
-                     "no leading dot" },
+    {"", "container id is empty"},
+    {"..", "invalid container id \"..\": only [A-Za-z0-9_+.-] allowed, no leading dot"},
+    {".x", "invalid container id \".x\": only [A-Za-z0-9_+.-] allowed, no leading dot"},
+    {"a/b", "invalid container id \"a/b\": only [A-Za-z0-9_+.-] allowed, no leading dot"},
+    {"a b", "invalid container id \"a b\": only [A-Za-z0-9_+.-] allowed, no leading dot"},
+    {"a\nb", "invalid container id \"a\\x0ab\": only [A-Za-z0-9_+.-] allowed, no leading dot"},
+    {"a\x1b[31m", "invalid container id \"a\\x1b[31m\": only [A-Za-z0-9_+.-] allowed, "
+                  "no leading dot"},
+    {"caf\xc3\xa9", "invalid container id \"caf\xc3\xa9\": only [A-Za-z0-9_+.-] allowed, "
+                    "no leading dot"},
   };
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     lc_error_t err = {0};
