@@ -8,7 +8,7 @@
 #   asan      build `build-asan` with ASan+UBSan and run the `unit` suite there
 #   format    tests/format-check.sh (one TAP line per source file)
 #   summary   contrib/selftest-summary.sh: the TAP counting itself
-#   fuzz      tests/fuzz/run.sh build-fuzz SECONDS, when that script exists
+#   fuzz      tests/fuzz/run.sh build-fuzz SECONDS (per target), when it exists
 #   suite     tests/run-tests.sh build [ARGS]: every meson suite (or ARGS)
 #
 # Every step leaves TAP lines in a scratch directory; run-tests.sh adds them
@@ -96,7 +96,7 @@ summary() {
 
 # The fuzz targets; when run.sh speaks TAP, its lines are the step's results.
 fuzz() {
-  CC=clang contrib/build.sh build-fuzz -Dfuzz=true || return
+  CC=clang contrib/build.sh build-fuzz -Dfuzz=true -Db_lundef=false || return
   tests/fuzz/run.sh build-fuzz "$fuzz_seconds" | tee "$tap.out"
   local rc=${PIPESTATUS[0]}
   grep -E '^(not )?ok\b|^1\.\.' "$tap.out" >"$tap"
