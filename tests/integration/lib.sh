@@ -22,7 +22,8 @@
 #
 # Leak detection: every bundle's process.env carries OCIRUN_TEST_ID=$TEST_UID and every path
 # (ROOT, bundles) lies under TEST_TMP, whose name contains TEST_UID; so a process whose cmdline
-# or environment contains TEST_UID, or a mount that mentions TEST_TMP, belongs to this test.
+# or environment contains TEST_UID, a mount that mentions TEST_TMP, or a cgroup whose name
+# contains TEST_UID belongs to this test.
 
 OCIRUN=${1:-${OCIRUN:-}}
 PROBE=${2:-${PROBE:-}}
@@ -334,18 +335,26 @@ _it_leaked_mounts() {
   done </proc/self/mountinfo
 }
 
+# _it_leaked_cgroups: cgroup directories whose name contains TEST_UID (container ids made
+# with cid, and any linux.cgroupsPath a test sets should contain it).
+_it_leaked_cgroups() {
+  find /sys/fs/cgroup -maxdepth 6 -type d -name "*$TEST_UID*" 2>/dev/null
+}
+
 # assert_clean [NAME]: one assertion that nothing leaked: ROOT is empty, no process carries
-# TEST_UID, no mount mentions TEST_TMP (so no bundle rootfs).  Waits up to 2 s for stragglers.
+# TEST_UID, no mount mentions TEST_TMP (so no bundle rootfs), no cgroup is named after
+# TEST_UID.  Waits up to 2 s for stragglers.
 assert_clean() {
-  local name=${1:-nothing leaked} state procs mounts i p
+  local name=${1:-nothing leaked} state procs mounts cgroups i p
   for ((i = 0; i < 20; i++)); do
     state=$(ls -A "$ROOT" 2>/dev/null)
     procs=$(_it_leaked_pids)
     mounts=$(_it_leaked_mounts)
-    [ -z "$state$procs$mounts" ] && break
+    cgroups=$(_it_leaked_cgroups)
+    [ -z "$state$procs$mounts$cgroups" ] && break
     sleep 0.1
   done
-  if [ -z "$state$procs$mounts" ]; then
+  if [ -z "$state$procs$mounts$cgroups" ]; then
     ok "$name"
     return 0
   fi
@@ -354,13 +363,19 @@ assert_clean() {
   for p in $procs; do
     d+="process $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"$'\n'
   done
-  [ -z "$mounts" ] || d+="mounts:"$'\n'"$mounts"
+  [ -z "$mounts" ] || d+="mounts:"$'\n'"$mounts"$'\n'
+  [ -z "$cgroups" ] || d+="cgroups:"$'\n'"$cgroups"
   not_ok "$name" "$d"
   return 1
 }
 
+# The EXIT trap.  Only the test's own shell cleans up: bash also runs the EXIT trap in a forked
+# child (`cmd &`, `$(...)`) that a fatal signal such as SIGUSR1 hits before it execs, and that
+# child must not delete TEST_TMP under the test.
+_it_main_pid=$BASHPID
 _it_cleanup() {
   local rc=$? e p m
+  [ "$BASHPID" = "$_it_main_pid" ] || return "$rc"
   set +e
   trap - EXIT INT TERM
   for p in "${_it_bg_pids[@]}"; do kill -9 "$p" 2>/dev/null; done
@@ -375,6 +390,8 @@ _it_cleanup() {
   _it_leaked_mounts | awk '{print $5}' | sort -r | while read -r m; do
     umount -l "$(printf '%b' "$m")" 2>/dev/null
   done
+  # Cgroups named after the test: deepest first; rmdir only succeeds once they are empty.
+  _it_leaked_cgroups | sort -r | while read -r m; do rmdir "$m" 2>/dev/null; done
   if [ "${IT_KEEP:-0}" = 1 ]; then
     echo "# kept $TEST_TMP" >&2
   else

@@ -25,6 +25,12 @@ like "nested failure names the expectation" "$nested" "^# want: '2'$"
 nested=$(bash -c "source '$OCIRUN_SRCDIR/tests/integration/lib.sh' x y; skip_all 'no reason'")
 is "skip_all prints a skip plan and exits 0" "$?:$nested" "0:1..0 # SKIP no reason"
 
+# A forked subshell killed by a fatal signal runs bash's EXIT trap; it must not clean up.
+(sleep 2; true) &
+kill -USR1 $!
+wait $! 2>/dev/null
+check "a signalled subshell leaves TEST_TMP alone" test -d "$ROOT"
+
 # ---- mkbundle --------------------------------------------------------------------------------
 t0=$(date +%s%N)
 B=$(new_bundle one)
@@ -151,6 +157,7 @@ kill -USR1 "$ws_pid"
 wait "$ws_pid"
 is "probe wait-signal: exit 128+SIGUSR1" "$?" 138
 is "probe wait-signal: names the signal" "$(kv "$(<"$ws_out")" signal)" SIGUSR1
+ws_out=$TEST_TMP/ws2.out
 chroot "$R" /probe wait-signal TERM >"$ws_out" &
 ws_pid=$!
 retry 100 0.02 grep -q '^ready=1$' "$ws_out"
@@ -164,7 +171,7 @@ is "probe wait-signal TERM: reports SIGUSR2 as ignored" "$(kv "$(<"$ws_out")" ig
 # ---- the probe on the host (needs /proc) -----------------------------------------------------
 capture "$PROBE" caps
 is "probe caps: CapBnd matches /proc" "$(kv "$OUT" CapBnd)" \
-  "$(awk '/^CapBnd:/ {print $2}' /proc/self/status)"
+  "$(awk '/^CapBnd:/ {print $2}' /proc/self/status)" || diag "rc $RC: $ERR"
 like "probe caps: NoNewPrivs" "$OUT" '^NoNewPrivs=[01]$'
 capture "$PROBE" ns
 is "probe ns: mnt namespace" "$(kv "$OUT" mnt)" "$(readlink /proc/self/ns/mnt)"
