@@ -17,8 +17,9 @@
 #
 # Globals: OCIRUN, PROBE, RECVTTY (console-socket receiver, from the environment), OCIRUN_SRCDIR,
 # TEST_UID (unique per test file, safe in container ids), TEST_TMP (removed at exit), ROOT (the
-# ocirun state root, $TEST_TMP/root), OUT/ERR/RC (set by capture and run_ctr), IT_TIMEOUT
-# (seconds a single ocirun command may take, default 60).  IT_KEEP=1 keeps TEST_TMP.
+# ocirun state root, $TEST_TMP/root), OUT/ERR/RC and OUT_FILE/ERR_FILE (set by capture and
+# run_ctr), IT_TIMEOUT (seconds one ocirun command may take, default 60).  IT_KEEP=1 keeps
+# TEST_TMP.
 #
 # Leak detection: every bundle's process.env carries OCIRUN_TEST_ID=$TEST_UID and every path
 # (ROOT, bundles) lies under TEST_TMP, whose name contains TEST_UID; so a process whose cmdline
@@ -247,9 +248,15 @@ add_env() {
 rt() { "$OCIRUN" --root "$ROOT" "$@"; }
 
 # capture CMD...: run CMD (stdin /dev/null, at most IT_TIMEOUT s) into OUT, ERR and RC.
-# CMD may be a shell function (e.g. rt); then the timeout does not apply.
+# CMD may be a shell function (e.g. rt); then the timeout does not apply.  Each call gets new
+# files, OUT_FILE and ERR_FILE: a detached container keeps writing its stdio there
+# (`capture rt run -d ...; retry 50 0.1 grep -q ready "$OUT_FILE"`).
+_it_capture_n=0
 capture() {
-  local o=$TEST_TMP/.out e=$TEST_TMP/.err
+  _it_capture_n=$((_it_capture_n + 1))
+  OUT_FILE=$TEST_TMP/capture-$_it_capture_n.out
+  ERR_FILE=$TEST_TMP/capture-$_it_capture_n.err
+  local o=$OUT_FILE e=$ERR_FILE
   if [ "$(type -t "$1")" = function ]; then
     "$@" >"$o" 2>"$e" </dev/null
   else

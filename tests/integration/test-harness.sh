@@ -231,10 +231,14 @@ if command -v runc >/dev/null; then
     rt delete --force "$(cid tty)" >/dev/null 2>&1
     assert_clean "runc terminal container leaves nothing behind"
   fi
-  # assert_clean must notice a leak: a container left running.
-  set_args "$B3" /probe sleep 30
+  # assert_clean must notice a leak: a container left running.  Its stdout stays OUT_FILE.
+  set_args "$B3" /probe wait-signal
   cfg "$B3" '.process.terminal = false'
   capture rt run -d --bundle "$B3" "$(cid leak)"
+  leak_out=$OUT_FILE
+  check "a detached container writes to OUT_FILE" retry 100 0.05 grep -q '^ready=1$' "$leak_out"
+  capture rt state "$(cid leak)"
+  unlike "the next capture gets its own file" "$(<"$OUT_FILE")" 'ready=1'
   nested=$(assert_clean "deliberate leak")
   like "assert_clean reports a leaked container" "$nested" '^not ok .* deliberate leak'
   like "assert_clean names the state dir" "$nested" "holds: $(cid leak)"
