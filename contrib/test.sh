@@ -64,13 +64,32 @@ step() {
   return $rc
 }
 
+# The ninja targets (paths relative to BUILDDIR) that the tests of SUITE need.
+suite_targets() {
+  local b=$1 suite=$2
+  jq -r --arg suite "$suite" --arg top "$PWD/$b/" --slurpfile targets <(meson introspect "$b" --targets) \
+    '[.[] | select(.suite | any(. == $suite or endswith(":" + $suite))) | .depends[]] as $ids
+     | $targets[0][] | select(.id as $id | $ids | index($id)) | .filename[] | ltrimstr($top)' \
+    <(meson introspect "$b" --tests) | sort -u
+}
+
+# Only the unit tests are built under the sanitizers: static helpers (the
+# in-container probe) cannot link with -fsanitize=address.
 asan() {
-  local testlog=build-asan/meson-logs/testlog.json rc
-  contrib/build.sh build-asan -Db_sanitize=address,undefined -Db_lundef=false || return
+  local b=build-asan testlog=build-asan/meson-logs/testlog.json rc
+  local opts=(-Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false)
+  if [[ -f $b/meson-private/coredata.dat ]]; then
+    meson setup --reconfigure "${opts[@]}" "$b" || return
+  else
+    meson setup "${opts[@]}" "$b" || return
+  fi
+  mapfile -t targets < <(suite_targets "$b" unit)
+  [[ ${#targets[@]} -gt 0 ]] || { echo "no unit test targets found in $b"; return 1; }
+  ninja -C "$b" -j "${NINJA_JOBS:-2}" "${targets[@]}" || return
   rm -f "$testlog"
   ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=1:detect_leaks=1} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1} \
-    meson test -C build-asan --suite unit --print-errorlogs --num-processes 2
+    meson test -C "$b" --no-rebuild --suite unit --print-errorlogs --num-processes 2
   rc=$?
   [[ -f $testlog ]] || return 1
   # One TAP line per unit test program.
