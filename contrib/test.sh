@@ -115,7 +115,17 @@ summary() {
 
 # The fuzz targets; when run.sh speaks TAP, its lines are the step's results.
 fuzz() {
-  CC=clang contrib/build.sh build-fuzz -Dfuzz=true -Db_lundef=false || return
+  local b=build-fuzz opts=(-Dwerror=true -Dfuzz=true -Db_lundef=false)
+  if [[ -f $b/meson-private/coredata.dat ]]; then
+    meson setup --reconfigure "${opts[@]}" "$b" || return
+  else
+    CC=clang meson setup "${opts[@]}" "$b" || return
+  fi
+  # Only the fuzzers: the rest of the tree is already built by the clang step.
+  mapfile -t targets < <(meson introspect "$b" --targets \
+    | jq -r '.[] | select(.defined_in | endswith("/tests/fuzz/meson.build")) | .filename[]' \
+    | sed "s|^$PWD/$b/||")
+  ninja -C "$b" -j "${NINJA_JOBS:-2}" "${targets[@]}" || return
   tests/fuzz/run.sh build-fuzz "$fuzz_seconds" | tee "$tap.out"
   local rc=${PIPESTATUS[0]}
   grep -E '^(not )?ok\b|^1\.\.' "$tap.out" >"$tap"
