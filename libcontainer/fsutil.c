@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -162,5 +163,26 @@ int lc_rm_rf_at(int dirfd, const char *name, lc_error_t *err)
     return r;
   if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return lc_error_sys(err, errno, "rmdir \"%s\"", name);
+  return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+int lc_close_fds_except(int from, int *keep, size_t n)
+{
+  qsort(keep, n, sizeof(int), cmp_int);
+  int lo = from;
+  for (size_t i = 0; i <= n; i++) {
+    int hi = i < n ? keep[i] - 1 : INT_MAX;
+    if (i < n && keep[i] < from)
+      continue;
+    if (hi >= lo && syscall(SYS_close_range, (unsigned) lo, (unsigned) hi, 0) < 0)
+      return -errno;
+    if (i < n)
+      lo = keep[i] + 1;
+  }
   return 0;
 }

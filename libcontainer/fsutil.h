@@ -27,4 +27,7 @@ int lc_mkdir_p(const char *path, mode_t mode, lc_error_t *err);
 /* Remove dirfd/name and everything under it (no symlink following). */
 int lc_rm_rf_at(int dirfd, const char *name, lc_error_t *err);
 
+/* Close every fd >= `from` except those in keep[] (sorted in place). */
+int lc_close_fds_except(int from, int *keep, size_t n);
+
 #endif

@@ -16,7 +16,9 @@
 
 #include "cleanup.h"
 #include "error.h"
+#include "fsutil.h"
 #include "hooks.h"
+#include "log.h"
 #include "namespaces.h"
 #include "spawn.h"
 #include "sync.h"
@@ -45,6 +47,25 @@ static pid_t do_clone(int flags, int *pidfd)
     pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
   }
   return pid;
+}
+
+/* The init must not keep the parent's fds, above all the state dir's lock
+ * (flock belongs to the open file: our copy would keep the container
+ * locked once create exits) and host directories (DESIGN.md §5 rule 4). */
+static void child_close_fds(const struct lc_init_args *a)
+{
+  int keep[8 + 1024];
+  size_t n = 0;
+  keep[n++] = a->sync_fd;
+  keep[n++] = a->fifo_fd;
+  if (a->console_fd >= 0)
+    keep[n++] = a->console_fd;
+  if (lc_log_fd() >= 0)
+    keep[n++] = lc_log_fd();
+  int preserved = a->preserve_fds > a->listen_fds ? a->preserve_fds : a->listen_fds;
+  for (int fd = 3; fd < 3 + preserved && n < LC_ARRAY_SIZE(keep); fd++)
+    keep[n++] = fd;
+  (void) lc_close_fds_except(3, keep, n);
 }
 
 static int answer_hooks(const struct lc_spawn_env *env, int sock, lc_error_t *err)
@@ -120,9 +141,9 @@ int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_err
   struct lc_spawn_result res = {.pidfd = -1, .pty_master = -1};
   res.pid = do_clone(lc_ns_clone_flags(env->init->spec), &res.pidfd);
   if (res.pid == 0) {
-    close(sv[0]);
     struct lc_init_args a = *env->init;
     a.sync_fd = sv[1];
+    child_close_fds(&a);
     lc_init_main(&a);
   }
   int clone_errno = errno;
