@@ -26,8 +26,8 @@ struct feature {
 
 /* config.md § POSIX-platform Hooks. */
 static const struct feature hooks[] = {
-  {"prestart", true},        {"createRuntime", true}, {"createContainer", true},
-  {"startContainer", true},  {"poststart", true},     {"poststop", true},
+  {"prestart", true},       {"createRuntime", true}, {"createContainer", true},
+  {"startContainer", true}, {"poststart", true},     {"poststop", true},
 };
 
 /* config-linux.md § Namespaces. */
@@ -55,11 +55,11 @@ static const struct feature cgroup_managers[] = {
 /* Linux subsystems reported as {"enabled": bool}. */
 enum { F_SECCOMP, F_APPARMOR, F_SELINUX, F_INTEL_RDT, F_IDMAP_MOUNTS, F_NET_DEVICES, F_CHECKPOINT };
 static const struct feature subsystems[] = {
-  [F_SECCOMP] = {"seccomp", false},       /* the security issue turns it on */
+  [F_SECCOMP] = {"seccomp", false}, /* the security issue turns it on */
   [F_APPARMOR] = {"apparmor", false},
   [F_SELINUX] = {"selinux", false},
   [F_INTEL_RDT] = {"intelRdt", false},
-  [F_IDMAP_MOUNTS] = {"idmap", false},    /* linux.mountExtensions.idmap */
+  [F_IDMAP_MOUNTS] = {"idmap", false}, /* linux.mountExtensions.idmap */
   [F_NET_DEVICES] = {"netDevices", false},
   [F_CHECKPOINT] = {"checkpoint", false}, /* needs HAVE_CRIU too */
 };
@@ -67,21 +67,25 @@ static const struct feature subsystems[] = {
 /* Names accepted in linux.seccomp (config-linux.md § Seccomp), listed once
  * seccomp is implemented. */
 static const char *const seccomp_actions[] = {
-  "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
+  "SCMP_ACT_ALLOW",        "SCMP_ACT_ERRNO",       "SCMP_ACT_KILL",
+  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+  "SCMP_ACT_NOTIFY",       "SCMP_ACT_TRACE",       "SCMP_ACT_TRAP",
 };
 static const char *const seccomp_operators[] = {
-  "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
-  "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE",
+  "SCMP_CMP_EQ", "SCMP_CMP_GE",        "SCMP_CMP_GT", "SCMP_CMP_LE",
+  "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE",
 };
 static const char *const seccomp_archs[] = {
-  "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
+  "SCMP_ARCH_AARCH64",   "SCMP_ARCH_ARM",    "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",
   "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-  "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
-  "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64",
+  "SCMP_ARCH_PPC",       "SCMP_ARCH_PPC64",  "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_RISCV64",
+  "SCMP_ARCH_S390",      "SCMP_ARCH_S390X",  "SCMP_ARCH_X32",      "SCMP_ARCH_X86",
+  "SCMP_ARCH_X86_64",
 };
 static const char *const seccomp_flags[] = {
-  "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+  "SECCOMP_FILTER_FLAG_TSYNC",
+  "SECCOMP_FILTER_FLAG_LOG",
+  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
 };
 
 /* --version build flags: what the build linked, from config.h. */
@@ -221,9 +225,12 @@ static void gen_annotations(yajl_gen g)
 {
   bool checkpoint = HAVE_CRIU && subsystems[F_CHECKPOINT].implemented;
   const char *kv[] = {
-    "io.github.ocirun.checkpoint.enabled", checkpoint ? "true" : "false",
-    "io.github.ocirun.commit", OCIRUN_COMMIT,
-    "io.github.ocirun.version", OCIRUN_VERSION,
+    "io.github.ocirun.checkpoint.enabled",
+    checkpoint ? "true" : "false",
+    "io.github.ocirun.commit",
+    OCIRUN_COMMIT,
+    "io.github.ocirun.version",
+    OCIRUN_VERSION,
   };
   gen_str(g, "annotations");
   yajl_gen_map_open(g);

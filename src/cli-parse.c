@@ -50,8 +50,8 @@ static size_t count_opts(const struct cli_opt *o)
   return n;
 }
 
-void cli_parser_init(struct cli_parser *p, struct cli *cli, const struct cli_syntax *syn,
-                     int argc, char **argv)
+void cli_parser_init(struct cli_parser *p, struct cli *cli, const struct cli_syntax *syn, int argc,
+                     char **argv)
 {
   size_t n = count_opts(syn->opts);
   *p = (struct cli_parser){.cli = cli, .syn = syn, .argc = argc, .argv = argv};
@@ -63,8 +63,7 @@ void cli_parser_init(struct cli_parser *p, struct cli *cli, const struct cli_syn
   *s++ = ':'; /* report a missing argument as ':' rather than '?' */
   for (size_t i = 0; i <= n; i++) {
     const struct cli_opt *o = i < n ? &syn->opts[i] : &help_opt;
-    p->longs[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL,
-                                  o->key};
+    p->longs[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL, o->key};
     if (o->key > 0 && o->key < 256) {
       *s++ = (char) o->key;
       if (o->arg)
@@ -109,9 +108,9 @@ static int report_bad_option(struct cli_parser *p, int c)
 {
   const char *verb = p->cli->cmd ? p->cli->cmd->name : NULL;
   char *opt = typed_option(p);
-  const char *what = c == ':' ? "requires an argument"
+  const char *what = c == ':'                                   ? "requires an argument"
                      : (optopt > 0 && find_key(p->syn, optopt)) ? "does not take an argument"
-                                                               : NULL;
+                                                                : NULL;
   if (what)
     cli_fail(p->cli, "%s%soption \"%s\" %s", verb ? verb : "", verb ? ": " : "", opt, what);
   else
@@ -266,8 +265,8 @@ void cli_print_opts(const struct cli_opt *opts)
 void cli_print_help(const struct cli *cli, const struct cli_syntax *syn)
 {
   const struct command *cmd = cli->cmd;
-  printf("Usage: ocirun %s%s%s\n\n%s\n\nOptions:\n", cmd->name, syn->args[0] ? " " : "",
-         syn->args, cmd->summary);
+  printf("Usage: ocirun %s%s%s\n\n%s\n\nOptions:\n", cmd->name, syn->args[0] ? " " : "", syn->args,
+         cmd->summary);
   cli_print_opts(syn->opts);
   if (syn->extra_help)
     printf("\n%s", syn->extra_help);

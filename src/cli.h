@@ -19,8 +19,8 @@ struct command;
 
 /* Global options (given before the verb) and the per-invocation state. */
 struct cli {
-  char *root;                 /* --root, default lc_default_root() */
-  const char *log_path;       /* --log */
+  char *root;           /* --root, default lc_default_root() */
+  const char *log_path; /* --log */
   enum lc_log_format log_format;
   enum lc_log_level log_level;
   enum lc_cgroup_manager cgroup_manager;
@@ -49,20 +49,20 @@ struct command {
 
 /* One option of a command: drives both getopt_long and the --help text. */
 struct cli_opt {
-  const char *name;  /* long name */
-  int key;           /* short letter, or a value >= 256 for long-only options */
-  const char *arg;   /* metavar for options taking a value; NULL for flags */
+  const char *name; /* long name */
+  int key;          /* short letter, or a value >= 256 for long-only options */
+  const char *arg;  /* metavar for options taking a value; NULL for flags */
   const char *help;
 };
 
 /* The syntax of a command: usage line after the verb and its options (the
  * table ends with a zeroed entry; --help/-h is implicit). */
 struct cli_syntax {
-  const char *args;           /* "[options] <container-id>" */
+  const char *args; /* "[options] <container-id>" */
   const struct cli_opt *opts;
-  bool stop_at_operand;       /* '+': options end at the first operand (exec, ps) */
-  bool long_only;             /* accept `-name` like `--name` (restore, for go-runc) */
-  const char *extra_help;     /* printed after the options, may be NULL */
+  bool stop_at_operand;   /* '+': options end at the first operand (exec, ps) */
+  bool long_only;         /* accept `-name` like `--name` (restore, for go-runc) */
+  const char *extra_help; /* printed after the options, may be NULL */
 };
 
 /* Parser state of one command line; see cli_getopt(). */
@@ -83,8 +83,8 @@ extern const struct cli_opt cli_no_opts[];
  * (cli->help_shown).  Either way the command returns cli_parse_done(). */
 #define CLI_OPT_STOP (-1)
 
-void cli_parser_init(struct cli_parser *p, struct cli *cli, const struct cli_syntax *syn,
-                     int argc, char **argv);
+void cli_parser_init(struct cli_parser *p, struct cli *cli, const struct cli_syntax *syn, int argc,
+                     char **argv);
 /* Next option: its key (short letter or long-only value) with *arg set for
  * options that take a value; CLI_OPT_END after the last option (operands
  * start at cli_operands()); CLI_OPT_STOP on error or --help. */

@@ -49,18 +49,21 @@ enum {
   C_NO_NEW_KEYRING,
 };
 
-#define CR_COMMON_OPTS                                                                       \
-  {"image-path", C_IMAGE_PATH, "DIR", "criu image files"},                                   \
-    {"work-path", C_WORK_PATH, "DIR", "criu work files and logs"},                           \
-    {"parent-path", C_PARENT_PATH, "DIR", "previous (pre-dump) images"},                     \
-    {"tcp-established", C_TCP_ESTABLISHED, NULL, "allow open tcp connections"},              \
-    {"ext-unix-sk", C_EXT_UNIX_SK, NULL, "allow external unix sockets"},                     \
-    {"shell-job", C_SHELL_JOB, NULL, "allow shell jobs"},                                    \
-    {"lazy-pages", C_LAZY_PAGES, NULL, "restore memory pages lazily (userfaultfd)"},         \
-    {"file-locks", C_FILE_LOCKS, NULL, "handle file locks"},                                 \
-    {"manage-cgroups-mode", C_MANAGE_CGROUPS_MODE, "MODE", "soft (default), full, strict or ignore"}, \
-    {"empty-ns", C_EMPTY_NS, "NS", "create namespace NS but do not restore it (repeatable)"}, \
-    {"auto-dedup", C_AUTO_DEDUP, NULL, "deduplicate memory images"}
+/* clang-format off */
+#define CR_COMMON_OPTS \
+  {"image-path", C_IMAGE_PATH, "DIR", "criu image files"}, \
+  {"work-path", C_WORK_PATH, "DIR", "criu work files and logs"}, \
+  {"parent-path", C_PARENT_PATH, "DIR", "previous (pre-dump) images"}, \
+  {"tcp-established", C_TCP_ESTABLISHED, NULL, "allow open tcp connections"}, \
+  {"ext-unix-sk", C_EXT_UNIX_SK, NULL, "allow external unix sockets"}, \
+  {"shell-job", C_SHELL_JOB, NULL, "allow shell jobs"}, \
+  {"lazy-pages", C_LAZY_PAGES, NULL, "restore memory pages lazily (userfaultfd)"}, \
+  {"file-locks", C_FILE_LOCKS, NULL, "handle file locks"}, \
+  {"manage-cgroups-mode", C_MANAGE_CGROUPS_MODE, "MODE", \
+   "soft (default), full, strict or ignore"}, \
+  {"empty-ns", C_EMPTY_NS, "NS", "create namespace NS but do not restore it (repeatable)"}, \
+  {"auto-dedup", C_AUTO_DEDUP, NULL, "deduplicate memory images"}
+/* clang-format on */
 
 static const struct cli_opt checkpoint_opts[] = {
   CR_COMMON_OPTS,
@@ -86,8 +89,7 @@ static const struct cli_opt restore_opts[] = {
   {NULL, 0, NULL, NULL},
 };
 
-static const struct cli_syntax checkpoint_syntax = {"[options] <container-id>",
-                                                    checkpoint_opts};
+static const struct cli_syntax checkpoint_syntax = {"[options] <container-id>", checkpoint_opts};
 static const struct cli_syntax restore_syntax = {
   .args = "[options] <container-id>",
   .opts = restore_opts,
@@ -99,16 +101,26 @@ static const char *const cgroups_modes[] = {"soft", "full", "strict", "ignore"};
 static const char **cr_string_slot(struct cr_opts *o, int key)
 {
   switch (key) {
-  case C_IMAGE_PATH: return &o->image_path;
-  case C_WORK_PATH: return &o->work_path;
-  case C_PARENT_PATH: return &o->parent_path;
-  case C_PAGE_SERVER: return &o->page_server;
-  case C_MANAGE_CGROUPS_MODE: return &o->manage_cgroups_mode;
-  case 'b': return &o->bundle;
-  case C_PID_FILE: return &o->pid_file;
-  case C_CONSOLE_SOCKET: return &o->console_socket;
-  case C_LSM_PROFILE: return &o->lsm_profile;
-  case C_LSM_MOUNT_CONTEXT: return &o->lsm_mount_context;
+  case C_IMAGE_PATH:
+    return &o->image_path;
+  case C_WORK_PATH:
+    return &o->work_path;
+  case C_PARENT_PATH:
+    return &o->parent_path;
+  case C_PAGE_SERVER:
+    return &o->page_server;
+  case C_MANAGE_CGROUPS_MODE:
+    return &o->manage_cgroups_mode;
+  case 'b':
+    return &o->bundle;
+  case C_PID_FILE:
+    return &o->pid_file;
+  case C_CONSOLE_SOCKET:
+    return &o->console_socket;
+  case C_LSM_PROFILE:
+    return &o->lsm_profile;
+  case C_LSM_MOUNT_CONTEXT:
+    return &o->lsm_mount_context;
   }
   return NULL;
 }
@@ -116,18 +128,30 @@ static const char **cr_string_slot(struct cr_opts *o, int key)
 static bool *cr_flag_slot(struct cr_opts *o, int key)
 {
   switch (key) {
-  case C_LEAVE_RUNNING: return &o->leave_running;
-  case C_TCP_ESTABLISHED: return &o->tcp_established;
-  case C_EXT_UNIX_SK: return &o->ext_unix_sk;
-  case C_SHELL_JOB: return &o->shell_job;
-  case C_LAZY_PAGES: return &o->lazy_pages;
-  case C_FILE_LOCKS: return &o->file_locks;
-  case C_PRE_DUMP: return &o->pre_dump;
-  case C_AUTO_DEDUP: return &o->auto_dedup;
-  case 'd': return &o->detach;
-  case C_NO_SUBREAPER: return &o->no_subreaper;
-  case C_NO_PIVOT: return &o->no_pivot;
-  case C_NO_NEW_KEYRING: return &o->no_new_keyring;
+  case C_LEAVE_RUNNING:
+    return &o->leave_running;
+  case C_TCP_ESTABLISHED:
+    return &o->tcp_established;
+  case C_EXT_UNIX_SK:
+    return &o->ext_unix_sk;
+  case C_SHELL_JOB:
+    return &o->shell_job;
+  case C_LAZY_PAGES:
+    return &o->lazy_pages;
+  case C_FILE_LOCKS:
+    return &o->file_locks;
+  case C_PRE_DUMP:
+    return &o->pre_dump;
+  case C_AUTO_DEDUP:
+    return &o->auto_dedup;
+  case 'd':
+    return &o->detach;
+  case C_NO_SUBREAPER:
+    return &o->no_subreaper;
+  case C_NO_PIVOT:
+    return &o->no_pivot;
+  case C_NO_NEW_KEYRING:
+    return &o->no_new_keyring;
   }
   return NULL;
 }

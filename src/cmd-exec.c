@@ -15,21 +15,21 @@
 
 /* What `exec` was asked to do. */
 struct exec_opts {
-  const char *process_file;   /* -p: a process.json replaces the command line */
+  const char *process_file; /* -p: a process.json replaces the command line */
   const char *console_socket;
   const char *pid_file;
   const char *cwd;
-  const char *user;           /* uid[:gid] */
+  const char *user; /* uid[:gid] */
   const char *apparmor;
   const char *process_label;
-  char **env;                 /* -e K=V, repeatable */
-  char **caps;                /* -c CAP, repeatable */
-  char **gids;                /* -g GID, repeatable */
-  char **cgroups;             /* --cgroup [controller:]path, repeatable */
+  char **env;     /* -e K=V, repeatable */
+  char **caps;    /* -c CAP, repeatable */
+  char **gids;    /* -g GID, repeatable */
+  char **cgroups; /* --cgroup [controller:]path, repeatable */
   int preserve_fds;
   bool tty, detach, no_new_privs, ignore_paused;
   const char *id;
-  char **args;                /* the command and its arguments (may be empty with -p) */
+  char **args; /* the command and its arguments (may be empty with -p) */
 };
 
 enum {
@@ -85,14 +85,29 @@ static int exec_string_option(struct exec_opts *o, int key, const char *arg)
 {
   const char **slot = NULL;
   switch (key) {
-  case 'p': slot = &o->process_file; break;
-  case E_CONSOLE_SOCKET: slot = &o->console_socket; break;
-  case E_PID_FILE: slot = &o->pid_file; break;
-  case E_CWD: slot = &o->cwd; break;
-  case 'u': slot = &o->user; break;
-  case E_APPARMOR: slot = &o->apparmor; break;
-  case E_PROCESS_LABEL: slot = &o->process_label; break;
-  default: return 0;
+  case 'p':
+    slot = &o->process_file;
+    break;
+  case E_CONSOLE_SOCKET:
+    slot = &o->console_socket;
+    break;
+  case E_PID_FILE:
+    slot = &o->pid_file;
+    break;
+  case E_CWD:
+    slot = &o->cwd;
+    break;
+  case 'u':
+    slot = &o->user;
+    break;
+  case E_APPARMOR:
+    slot = &o->apparmor;
+    break;
+  case E_PROCESS_LABEL:
+    slot = &o->process_label;
+    break;
+  default:
+    return 0;
   }
   *slot = arg;
   return 1;
@@ -103,13 +118,26 @@ static int exec_option(struct cli *cli, struct exec_opts *o, int key, const char
   if (exec_string_option(o, key, arg))
     return 0;
   switch (key) {
-  case 't': o->tty = true; return 0;
-  case 'd': o->detach = true; return 0;
-  case E_NO_NEW_PRIVS: o->no_new_privs = true; return 0;
-  case E_IGNORE_PAUSED: o->ignore_paused = true; return 0;
-  case E_PRESERVE_FDS: return cli_parse_uint(cli, "preserve-fds", arg, &o->preserve_fds);
-  case 'e': strv_push(&o->env, arg); return 0;
-  case E_CGROUP: strv_push(&o->cgroups, arg); return 0;
+  case 't':
+    o->tty = true;
+    return 0;
+  case 'd':
+    o->detach = true;
+    return 0;
+  case E_NO_NEW_PRIVS:
+    o->no_new_privs = true;
+    return 0;
+  case E_IGNORE_PAUSED:
+    o->ignore_paused = true;
+    return 0;
+  case E_PRESERVE_FDS:
+    return cli_parse_uint(cli, "preserve-fds", arg, &o->preserve_fds);
+  case 'e':
+    strv_push(&o->env, arg);
+    return 0;
+  case E_CGROUP:
+    strv_push(&o->cgroups, arg);
+    return 0;
   case 'g':
     if (check_gid(cli, arg) < 0)
       return -1;

@@ -64,8 +64,8 @@ static void list_cells(const struct lc_state *st, char **cells)
  * each column but the last is max(12, widest cell + 3) wide. */
 static void print_table(struct lc_state **v, size_t n)
 {
-  static const char *const head[LIST_COLUMNS] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED",
-                                                 "OWNER"};
+  static const char *const head[LIST_COLUMNS] = {"ID",     "PID",     "STATUS",
+                                                 "BUNDLE", "CREATED", "OWNER"};
   char **cells = xzalloc((n + 1) * LIST_COLUMNS * sizeof *cells);
   size_t width[LIST_COLUMNS];
   for (size_t c = 0; c < LIST_COLUMNS; c++)
@@ -100,8 +100,7 @@ static void print_json(struct lc_state **v, size_t n)
   fputs("]\n", stdout);
 }
 
-static int parse_list(struct cli *cli, int argc, char **argv, enum list_format *fmt,
-                      bool *quiet)
+static int parse_list(struct cli *cli, int argc, char **argv, enum list_format *fmt, bool *quiet)
 {
   struct cli_parser p;
   const char *arg;

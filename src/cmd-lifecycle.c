@@ -24,15 +24,17 @@ enum {
   O_NO_SUBREAPER,
 };
 
-#define CREATE_OPTS                                                                          \
-  {"bundle", 'b', "DIR", "path to the bundle directory (default: the current directory)"},  \
-    {"console-socket", O_CONSOLE_SOCKET, "PATH",                                             \
-     "AF_UNIX socket that receives the console's pseudoterminal master"},                   \
-    {"pid-file", O_PID_FILE, "FILE", "write the container process's pid to FILE"},          \
-    {"preserve-fds", O_PRESERVE_FDS, "N",                                                    \
-     "pass N additional fds to the container (stdio + $LISTEN_FDS + N in total)"},           \
-    {"no-pivot", O_NO_PIVOT, NULL, "do not use pivot_root (for a rootfs on a ramdisk)"},     \
-    {"no-new-keyring", O_NO_NEW_KEYRING, NULL, "do not create a new session keyring"}
+/* clang-format off */
+#define CREATE_OPTS \
+  {"bundle", 'b', "DIR", "path to the bundle directory (default: the current directory)"}, \
+  {"console-socket", O_CONSOLE_SOCKET, "PATH", \
+   "AF_UNIX socket that receives the console's pseudoterminal master"}, \
+  {"pid-file", O_PID_FILE, "FILE", "write the container process's pid to FILE"}, \
+  {"preserve-fds", O_PRESERVE_FDS, "N", \
+   "pass N additional fds to the container (stdio + $LISTEN_FDS + N in total)"}, \
+  {"no-pivot", O_NO_PIVOT, NULL, "do not use pivot_root (for a rootfs on a ramdisk)"}, \
+  {"no-new-keyring", O_NO_NEW_KEYRING, NULL, "do not create a new session keyring"}
+/* clang-format on */
 
 static const struct cli_opt create_opts[] = {
   CREATE_OPTS,

@@ -34,7 +34,7 @@ enum update_num {
 enum { U_KEY = 256, U_CPU_SHARES_ALIAS = 512, U_CPUSET_CPUS, U_CPUSET_MEMS, U_L3, U_MEMBW };
 
 struct update_opts {
-  const char *resources;      /* -r FILE or "-" (stdin): LinuxResources JSON */
+  const char *resources; /* -r FILE or "-" (stdin): LinuxResources JSON */
   int64_t num[U_NUM_COUNT];
   bool set[U_NUM_COUNT];
   const char *cpuset_cpus, *cpuset_mems, *l3_cache_schema, *mem_bw_schema;
@@ -106,11 +106,21 @@ static int update_option(struct cli *cli, struct update_opts *o, int key, const 
     return 0;
   }
   switch (key) {
-  case 'r': o->resources = arg; return 0;
-  case U_CPUSET_CPUS: o->cpuset_cpus = arg; return 0;
-  case U_CPUSET_MEMS: o->cpuset_mems = arg; return 0;
-  case U_L3: o->l3_cache_schema = arg; return 0;
-  case U_MEMBW: o->mem_bw_schema = arg; return 0;
+  case 'r':
+    o->resources = arg;
+    return 0;
+  case U_CPUSET_CPUS:
+    o->cpuset_cpus = arg;
+    return 0;
+  case U_CPUSET_MEMS:
+    o->cpuset_mems = arg;
+    return 0;
+  case U_L3:
+    o->l3_cache_schema = arg;
+    return 0;
+  case U_MEMBW:
+    o->mem_bw_schema = arg;
+    return 0;
   }
   return cli_fail(cli, "update: unhandled option %d", key);
 }
@@ -166,8 +176,8 @@ static int parse_duration(const char *s, double *ns)
   static const struct {
     const char *unit;
     double ns;
-  } units[] = {{"ns", 1}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9},
-               {"h", 3600e9}};
+  } units[] = {{"ns", 1},  {"us", 1e3}, {"µs", 1e3},  {"ms", 1e6},
+               {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
   double total = 0;
   if (!*s)
     return -EINVAL;

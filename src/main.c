@@ -210,8 +210,8 @@ static int setup_log(struct cli *cli)
   lc_log_configure(fd, cli->log_format, cli->log_level);
   /* `--log /dev/stderr` (runc's default spelling) must not print twice. */
   struct stat a, b;
-  cli->log_to_stderr = fstat(fd, &a) == 0 && fstat(STDERR_FILENO, &b) == 0 &&
-                       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  cli->log_to_stderr = fstat(fd, &a) == 0 && fstat(STDERR_FILENO, &b) == 0 && a.st_dev == b.st_dev
+                       && a.st_ino == b.st_ino;
   return 0;
 }
 
