@@ -110,8 +110,13 @@ static int spawn_container(const struct lc_context *ctx, struct lc_create_job *j
     .fifo_fd = fifo, .console_fd = console,
     .preserve_fds = ctx->preserve_fds, .listen_fds = listen_fds(),
   };
+  int r = lc_seccomp_compile(job->spec, &a.seccomp, err);
+  if (r < 0)
+    return r;
   struct lc_spawn_env env = {&a, job->rec};
-  return lc_spawn(&env, &job->child, err);
+  r = lc_spawn(&env, &job->child, err);
+  lc_seccomp_prog_free(&a.seccomp);
+  return r;
 }
 
 static int finish_create(const struct lc_context *ctx, struct lc_create_job *job,

@@ -22,6 +22,7 @@
 
 #include "cleanup.h"
 #include "error.h"
+#include "caps.h"
 #include "fsutil.h"
 #include "hooks.h"
 #include "init.h"
@@ -115,6 +116,26 @@ static int stage_terminal(const struct lc_init_args *a, char **state_json, lc_er
   return r < 0 ? lc_error_prefix(err, "terminal") : 0;
 }
 
+/* Load the filter; a notify listener goes to the parent, which hands it
+ * to the agent (config-linux.md § Seccomp, listenerPath). */
+static int load_seccomp(const struct lc_init_args *a, lc_error_t *err)
+{
+  int listener = -1;
+  int r = lc_seccomp_load(&a->seccomp, &listener, err);
+  if (r < 0 || listener < 0)
+    return r;
+  r = lc_sync_send(a->sync_fd, LC_SYNC_SECCOMP_FD, NULL, 0, listener, err);
+  close(listener);
+  return r;
+}
+
+/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the
+ * capability step may drop: load it before (runc does the same). */
+static bool seccomp_early(const struct lc_init_args *a)
+{
+  return a->seccomp.len && !a->spec->process->no_new_privileges;
+}
+
 static int stage_process(const struct lc_init_args *a, char **state_json, lc_error_t *err)
 {
   const struct lc_process *p = a->spec->process;
@@ -127,8 +148,14 @@ static int stage_process(const struct lc_init_args *a, char **state_json, lc_err
     r = lc_proc_ioprio(p, err);
   if (r == 0)
     r = lc_proc_cwd(p, err);
+  if (r == 0 && seccomp_early(a))
+    r = load_seccomp(a, err);
+  if (r == 0)
+    r = lc_caps_prepare(p, err);
   if (r == 0)
     r = lc_proc_user(p, err);
+  if (r == 0)
+    r = lc_caps_apply(p, err);
   return r;
 }
 
@@ -192,10 +219,17 @@ static void reset_signals(void)
     signal(s, SIG_DFL);
 }
 
+/* After READY nobody reads the sync socket any more: the container's own
+ * stderr is the only place left to say why it did not start. */
+__attribute__((noreturn)) static void die_after_ready(const lc_error_t *err)
+{
+  _cleanup_free_ char *msg = xasprintf("ocirun: %s\n", err->msg);
+  (void) lc_write_all(STDERR_FILENO, msg, strlen(msg));
+  _exit(1);
+}
+
 __attribute__((noreturn)) static void exec_failed(const char *path, int errnum)
 {
-  /* After `start` returned nobody reads the sync socket any more: the
-   * container's own stderr is the only place left for this. */
   _cleanup_free_ char *msg = xasprintf("ocirun: exec \"%s\": %s\n", path, strerror(errnum));
   (void) lc_write_all(STDERR_FILENO, msg, strlen(msg));
   _exit(errnum == ENOENT ? 127 : 126);
@@ -214,6 +248,9 @@ void lc_init_main(const struct lc_init_args *a)
     r = lc_proc_find_exec(a->spec->process, &path, &err);
   if (r == 0)
     r = lc_proc_no_new_privs(a->spec->process, &err);
+  /* A listener must reach the parent before it exits at READY. */
+  if (r == 0 && !seccomp_early(a) && a->seccomp.notify)
+    r = load_seccomp(a, &err);
   /* The creating runtime exits after READY; we must outlive it. */
   if (r == 0 && prctl(PR_SET_PDEATHSIG, 0) < 0)
     r = lc_error_sys(&err, errno, "prctl(PR_SET_PDEATHSIG)");
@@ -225,18 +262,18 @@ void lc_init_main(const struct lc_init_args *a)
   }
   close(a->sync_fd);
   if (wait_for_start(a, &err) < 0)
-    _exit(1);
+    die_after_ready(&err);
   close(a->fifo_fd);
-  if (lc_hooks_run(&a->spec->hooks.start_container, "startContainer", state_json, &err) < 0) {
-    _cleanup_free_ char *msg = xasprintf("ocirun: %s\n", err.msg);
-    (void) lc_write_all(STDERR_FILENO, msg, strlen(msg));
-    _exit(1);
-  }
+  if (lc_hooks_run(&a->spec->hooks.start_container, "startContainer", state_json, &err) < 0)
+    die_after_ready(&err);
   lc_error_t ignored = {0};
   if (lc_proc_cpu_affinity(a->spec->process->exec_cpu_affinity_final, &ignored) < 0)
     lc_error_clear(&ignored);
   char **env = exec_env(a);
   reset_signals();
+  /* Last before execve (DESIGN.md §5 rule 9). */
+  if (!seccomp_early(a) && !a->seccomp.notify && lc_seccomp_load(&a->seccomp, &(int){-1}, &err) < 0)
+    die_after_ready(&err);
   execve(path, a->spec->process->args, env);
   exec_failed(path, errno);
   _exit(127); /* not reached */

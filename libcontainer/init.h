@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "libcontainer.h"
+#include "seccomp-profile.h"
 #include "spec.h"
 
 struct lc_init_args {
@@ -20,6 +21,7 @@ struct lc_init_args {
   int console_fd;      /* connected console socket or -1 */
   int preserve_fds;    /* fds 3 .. 3+n-1 reach the container */
   int listen_fds;      /* LISTEN_FDS to announce (0: none) */
+  struct lc_seccomp_prog seccomp; /* compiled by the parent; len 0: none */
 };
 
 __attribute__((noreturn)) void lc_init_main(const struct lc_init_args *a);

@@ -20,6 +20,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
+#include "seccomp-profile.h"
 #include "spawn.h"
 #include "sync.h"
 #include "xalloc.h"
@@ -98,6 +99,11 @@ static int drive(const struct lc_spawn_env *env, int sock, struct lc_spawn_resul
     case LC_SYNC_HOOKS_REQ:
       r = answer_hooks(env, sock, err);
       break;
+    case LC_SYNC_SECCOMP_FD: {
+      _cleanup_free_ char *json = lc_hook_state_json(env->rec, LC_STATUS_CREATING);
+      r = lc_seccomp_send_listener(env->init->spec, m.fd, res->pid, json, err);
+      break;
+    }
     case LC_SYNC_PTY_MASTER:
       res->pty_master = TAKE_FD(m.fd);
       break;

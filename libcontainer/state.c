@@ -287,10 +287,15 @@ int lc_state_dir_destroy(struct lc_state_dir *d, lc_error_t *err)
 
 /* ---- exec.fifo ------------------------------------------------------------ */
 
+/* Mode 0622: the init reopens it for writing through /proc/self/fd after
+ * switching to the container's user, which needs write permission on the
+ * inode.  The directory stays 0700, so nobody else can reach it by path. */
 int lc_state_fifo_create(const struct lc_state_dir *d, lc_error_t *err)
 {
   if (mkfifoat(d->dirfd, FIFO_FILE, 0600) < 0)
     return lc_error_sys(err, errno, "mkfifo \"%s\"", FIFO_FILE);
+  if (fchmodat(d->dirfd, FIFO_FILE, 0622, 0) < 0)
+    return lc_error_sys(err, errno, "chmod \"%s\"", FIFO_FILE);
   return 0;
 }
 

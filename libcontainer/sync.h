@@ -19,6 +19,7 @@
   X(LC_SYNC_HOOKS_REQ, "HOOKS_REQ")           /* child: mounts done, run prestart hooks */       \
   X(LC_SYNC_HOOKS_DONE, "HOOKS_DONE")         /* parent: hooks ran */                            \
   X(LC_SYNC_PTY_MASTER, "PTY_MASTER")         /* child: the pty master (fd) for `run -t` */      \
+  X(LC_SYNC_SECCOMP_FD, "SECCOMP_FD")         /* child: the seccomp notify listener (fd) */    \
   X(LC_SYNC_READY, "READY")                   /* child: waiting on exec.fifo */                  \
   X(LC_SYNC_ERROR, "ERROR")                   /* either side: failed, payload = message */
 
