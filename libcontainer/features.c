@@ -17,6 +17,7 @@
 #include "config.h"
 #include "libcontainer.h"
 #include "names.h"
+#include "seccomp-profile.h"
 #include "xalloc.h"
 
 struct feature {
@@ -44,48 +45,28 @@ static const struct {
   {LC_MOPT_FLAG, true},
   {LC_MOPT_PROPAGATION, true},
   {LC_MOPT_RECURSIVE, true},
-  {LC_MOPT_EXTENSION, false}, /* tmpcopyup, idmap, ...: each with its own issue */
+  {LC_MOPT_EXTENSION, false}, /* see mount_extensions: listed one by one */
 };
+
+/* The LC_MOPT_EXTENSION options mount.c implements (LC_MEXT_* bits). */
+static const uint64_t mount_extensions_done = LC_MEXT_TMPCOPYUP | LC_MEXT_SRC_NOFOLLOW;
 
 /* features-linux.md § Cgroup. */
 static const struct feature cgroup_managers[] = {
-  {"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}, {"rdma", false},
+  {"v1", false}, {"v2", false}, /* no cgroup is created yet: the cgroups issue */
+  {"systemd", false}, {"systemdUser", false}, {"rdma", false},
 };
 
 /* Linux subsystems reported as {"enabled": bool}. */
 enum { F_SECCOMP, F_APPARMOR, F_SELINUX, F_INTEL_RDT, F_IDMAP_MOUNTS, F_NET_DEVICES, F_CHECKPOINT };
 static const struct feature subsystems[] = {
-  [F_SECCOMP] = {"seccomp", false}, /* the security issue turns it on */
+  [F_SECCOMP] = {"seccomp", HAVE_SECCOMP},
   [F_APPARMOR] = {"apparmor", false},
   [F_SELINUX] = {"selinux", false},
   [F_INTEL_RDT] = {"intelRdt", false},
   [F_IDMAP_MOUNTS] = {"idmap", false}, /* linux.mountExtensions.idmap */
   [F_NET_DEVICES] = {"netDevices", false},
   [F_CHECKPOINT] = {"checkpoint", false}, /* needs HAVE_CRIU too */
-};
-
-/* Names accepted in linux.seccomp (config-linux.md § Seccomp), listed once
- * seccomp is implemented. */
-static const char *const seccomp_actions[] = {
-  "SCMP_ACT_ALLOW",        "SCMP_ACT_ERRNO",       "SCMP_ACT_KILL",
-  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
-  "SCMP_ACT_NOTIFY",       "SCMP_ACT_TRACE",       "SCMP_ACT_TRAP",
-};
-static const char *const seccomp_operators[] = {
-  "SCMP_CMP_EQ", "SCMP_CMP_GE",        "SCMP_CMP_GT", "SCMP_CMP_LE",
-  "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE",
-};
-static const char *const seccomp_archs[] = {
-  "SCMP_ARCH_AARCH64",   "SCMP_ARCH_ARM",    "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",
-  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-  "SCMP_ARCH_PPC",       "SCMP_ARCH_PPC64",  "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_RISCV64",
-  "SCMP_ARCH_S390",      "SCMP_ARCH_S390X",  "SCMP_ARCH_X32",      "SCMP_ARCH_X86",
-  "SCMP_ARCH_X86_64",
-};
-static const char *const seccomp_flags[] = {
-  "SECCOMP_FILTER_FLAG_TSYNC",
-  "SECCOMP_FILTER_FLAG_LOG",
-  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
 };
 
 /* --version build flags: what the build linked, from config.h. */
@@ -137,6 +118,14 @@ static void gen_enabled(yajl_gen g, int which)
 }
 
 #define GEN_STRINGS(g, key, arr) gen_strings(g, key, arr, LC_ARRAY_SIZE(arr))
+
+static void gen_strv(yajl_gen g, const char *key, const char *const *v)
+{
+  size_t n = 0;
+  while (v[n])
+    n++;
+  gen_strings(g, key, v, n);
+}
 #define GEN_FEATURES(g, key, arr) gen_features(g, key, arr, LC_ARRAY_SIZE(arr))
 
 /* ---- the document -------------------------------------------------------- */
@@ -161,7 +150,8 @@ static void gen_mount_options(yajl_gen g)
   const struct lc_mount_opt *t = lc_mount_opt_table(&n);
   _cleanup_free_ const char **names = xzalloc((n + 1) * sizeof *names);
   for (size_t i = 0; i < n; i++)
-    if (mount_kind_implemented(t[i].kind))
+    if (mount_kind_implemented(t[i].kind) ||
+        (t[i].kind == LC_MOPT_EXTENSION && (t[i].flag & mount_extensions_done)))
       names[k++] = t[i].name;
   qsort(names, k, sizeof *names, cmp_str);
   gen_strings(g, "mountOptions", names, k);
@@ -185,10 +175,11 @@ static void gen_seccomp(yajl_gen g)
   yajl_gen_map_open(g);
   gen_key_bool(g, "enabled", subsystems[F_SECCOMP].implemented);
   if (subsystems[F_SECCOMP].implemented) {
-    GEN_STRINGS(g, "actions", seccomp_actions);
-    GEN_STRINGS(g, "operators", seccomp_operators);
-    GEN_STRINGS(g, "archs", seccomp_archs);
-    GEN_STRINGS(g, "knownFlags", seccomp_flags);
+    gen_strv(g, "actions", lc_seccomp_actions());
+    gen_strv(g, "operators", lc_seccomp_operators());
+    gen_strv(g, "archs", lc_seccomp_archs());
+    gen_strv(g, "knownFlags", lc_seccomp_flags());
+    gen_strv(g, "supportedFlags", lc_seccomp_supported_flags());
   }
   yajl_gen_map_close(g);
 }

@@ -93,6 +93,29 @@ const char *const *lc_seccomp_archs(void)
   return arch_names;
 }
 
+/* WAIT_KILLABLE_RECV is only valid together with NEW_LISTENER. */
+static unsigned int listener_bit(size_t i)
+{
+  return flag_table[i].flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+           ? SECCOMP_FILTER_FLAG_NEW_LISTENER
+           : 0;
+}
+
+/* The kernel checks the flags before the program pointer: EFAULT means
+ * the flag is known, EINVAL that it is not. */
+const char *const *lc_seccomp_supported_flags(void)
+{
+  static const char *supported[LC_ARRAY_SIZE(flag_table) + 1];
+  size_t n = 0;
+  for (size_t i = 0; i < LC_ARRAY_SIZE(flag_table); i++)
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag_table[i].flag | listener_bit(i), NULL) <
+          0 &&
+        errno == EFAULT)
+      supported[n++] = flag_table[i].name;
+  supported[n] = NULL;
+  return supported;
+}
+
 void lc_seccomp_prog_free(struct lc_seccomp_prog *p)
 {
   free(p->insns);
@@ -106,7 +129,8 @@ int lc_seccomp_load(const struct lc_seccomp_prog *p, int *listener, lc_error_t *
   if (!p->len)
     return 0;
   struct sock_fprog prog = {.len = p->len, .filter = p->insns};
-  unsigned int flags = p->flags | (p->notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0);
+  unsigned int flags = p->notify ? p->flags | SECCOMP_FILTER_FLAG_NEW_LISTENER
+                                 : p->flags & ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
   long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
   if (r < 0)
     return lc_error_sys(err, errno, "load seccomp filter");

@@ -31,5 +31,7 @@ const char *const *lc_seccomp_actions(void);
 const char *const *lc_seccomp_operators(void);
 const char *const *lc_seccomp_flags(void);
 const char *const *lc_seccomp_archs(void);
+/* The known flags the running kernel accepts. */
+const char *const *lc_seccomp_supported_flags(void);
 
 #endif
