@@ -111,17 +111,20 @@ int lc_rootfs_prepare(const struct lc_rootfs *r, lc_error_t *err)
 {
   unsigned long prop = propagation_flag(r->spec);
   /* Nothing we mount may propagate back to the host: slave by default,
-   * and never shared at this point (pivot_root refuses shared parents). */
-  unsigned long first = prop && prop != MS_SHARED ? prop : MS_SLAVE;
+   * and never shared at this point (pivot_root refuses shared parents).
+   * Nor unbindable: the rootfs and bind sources below must be bound first;
+   * lc_rootfs_finish applies shared/unbindable after pivot_root. */
+  unsigned long first = prop == MS_PRIVATE ? MS_PRIVATE : MS_SLAVE;
   if (mount(NULL, "/", NULL, MS_REC | first, NULL) < 0)
-    return lc_error_sys(err, errno, "make \"/\" %s", prop ? "private" : "slave");
+    return lc_error_sys(err, errno, "make \"/\" %s", first == MS_PRIVATE ? "private" : "slave");
   if (mount(r->rootfs, r->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return lc_error_sys(err, errno, "bind rootfs \"%s\"", r->rootfs);
   _cleanup_close_ int rootfd = open(r->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0)
     return lc_error_sys(err, errno, "open rootfs \"%s\"", r->rootfs);
+  const char *label = r->spec->linux_ ? r->spec->linux_->mount_label : NULL;
   for (size_t i = 0; i < r->spec->n_mounts; i++) {
-    int e = lc_mount_entry(rootfd, &r->spec->mounts[i], r->bundle, err);
+    int e = lc_mount_entry(rootfd, &r->spec->mounts[i], r->bundle, label, err);
     if (e < 0)
       return e;
   }
