@@ -22,6 +22,7 @@
 #include "fsutil.h"
 #include "hooks.h"
 #include "log.h"
+#include "lsm.h"
 #include "rootfs.h"
 #include "spawn.h"
 #include "spec.h"
@@ -106,7 +107,8 @@ static int spawn_container(const struct lc_context *ctx, struct lc_create_job *j
   const struct lc_namespace *user = lc_spec_namespace(job->spec, LC_NS_USER);
   struct lc_init_args a = {
     .spec = job->spec, .rootfs = job->rec->pub.rootfs, .bundle = job->rec->pub.bundle,
-    .no_pivot = ctx->no_pivot, .new_userns = user && !user->path, .sync_fd = -1,
+    .no_pivot = ctx->no_pivot, .id = ctx->id, .no_new_keyring = ctx->no_new_keyring,
+    .new_userns = user && !user->path, .sync_fd = -1,
     .fifo_fd = fifo, .console_fd = console,
     .preserve_fds = ctx->preserve_fds, .listen_fds = listen_fds(),
   };
@@ -164,6 +166,8 @@ int lc_create_job(const struct lc_context *ctx, bool foreground, struct lc_creat
   if (!job->bundle)
     return lc_error_sys(err, errno, "bundle \"%s\"", ctx->bundle ? ctx->bundle : ".");
   if ((r = load_config(job->bundle, &job->spec, err)) < 0)
+    return r;
+  if ((r = lc_lsm_check(job->spec, err)) < 0)
     return r;
   _cleanup_free_ char *rootfs = abs_rootfs(job->bundle, job->spec);
   job->rec = new_record(ctx, job->bundle, rootfs, job->spec);

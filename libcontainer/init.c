@@ -26,6 +26,7 @@
 #include "fsutil.h"
 #include "hooks.h"
 #include "init.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "pathres.h"
 #include "procattr.h"
@@ -54,7 +55,10 @@ static int stage_userns(const struct lc_init_args *a, char **state_json, lc_erro
 
 static int stage_namespaces(const struct lc_init_args *a, char **state_json, lc_error_t *err)
 {
-  return lc_ns_join(a->spec, err);
+  int r = lc_ns_join(a->spec, err);
+  if (r == 0 && !a->no_new_keyring)
+    r = lc_keyring_join(a->id, err);
+  return r;
 }
 
 static int stage_rootfs(const struct lc_init_args *a, char **state_json, lc_error_t *err)
@@ -271,6 +275,9 @@ void lc_init_main(const struct lc_init_args *a)
     lc_error_clear(&ignored);
   char **env = exec_env(a);
   reset_signals();
+  /* After the startContainer hooks, which must not inherit the label. */
+  if (lc_lsm_set_exec_labels(a->spec->process, &err) < 0)
+    die_after_ready(&err);
   /* Last before execve (DESIGN.md §5 rule 9). */
   if (!seccomp_early(a) && !a->seccomp.notify && lc_seccomp_load(&a->seccomp, &(int){-1}, &err) < 0)
     die_after_ready(&err);

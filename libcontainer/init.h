@@ -15,6 +15,8 @@ struct lc_init_args {
   const char *rootfs;  /* absolute */
   const char *bundle;  /* absolute */
   bool no_pivot;
+  const char *id;      /* for the session keyring name */
+  bool no_new_keyring;
   bool new_userns;     /* ask the parent for id maps first */
   int sync_fd;
   int fifo_fd;         /* O_PATH fd of <state>/exec.fifo */

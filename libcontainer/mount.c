@@ -21,6 +21,7 @@
 #include "cleanup.h"
 #include "error.h"
 #include "mount.h"
+#include "lsm.h"
 #include "names.h"
 #include "pathres.h"
 #include "xalloc.h"
@@ -159,19 +160,20 @@ static int apply_after(int mnt, const struct lc_mount_flags *mf, lc_error_t *err
 }
 
 static int mount_fs(const struct lc_mount *m, int target, const struct lc_mount_flags *mf,
-                    lc_error_t *err)
+                    const char *label, lc_error_t *err)
 {
   char p[32];
   const char *type = m->type ? m->type : "none";
+  _cleanup_free_ char *data = lc_lsm_mount_data(label, type, mf->data);
   if (mount(m->source ? m->source : type, lc_fd_path(target, p, sizeof p), type,
-            mf->flags & ~MS_REMOUNT, mf->data) < 0)
+            mf->flags & ~MS_REMOUNT, data) < 0)
     return lc_error_set(err, errno, "%s", strerror(errno));
   return 0;
 }
 
 
 static int mount_one(int rootfd, const struct lc_mount *m, const char *bundle,
-                     const struct lc_mount_flags *mf, lc_error_t *err)
+                     const struct lc_mount_flags *mf, const char *label, lc_error_t *err)
 {
   bool bind = is_bind(m, mf);
   _cleanup_free_ char *src = bind ? bind_source(m, bundle) : NULL;
@@ -193,7 +195,7 @@ static int mount_one(int rootfd, const struct lc_mount *m, const char *bundle,
   else if (m->type && strcmp(m->type, "cgroup") == 0)
     r = lc_mount_cgroup(rootfd, m->destination, target, mf, err);
   else
-    r = mount_fs(m, target, mf, err);
+    r = mount_fs(m, target, mf, label, err);
   if (r < 0)
     return r;
   _cleanup_close_ int mnt = lc_open_in_root(rootfd, m->destination, O_PATH, err);
@@ -212,12 +214,13 @@ static int mount_one(int rootfd, const struct lc_mount *m, const char *bundle,
   return 0;
 }
 
-int lc_mount_entry(int rootfd, const struct lc_mount *m, const char *bundle, lc_error_t *err)
+int lc_mount_entry(int rootfd, const struct lc_mount *m, const char *bundle,
+                   const char *mount_label, lc_error_t *err)
 {
   struct lc_mount_flags mf;
   int r = lc_mount_options_parse(m->options, &mf, err);
   if (r == 0) {
-    r = mount_one(rootfd, m, bundle, &mf, err);
+    r = mount_one(rootfd, m, bundle, &mf, mount_label, err);
     lc_mount_flags_free(&mf);
   }
   if (r < 0)

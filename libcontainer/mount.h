@@ -7,8 +7,10 @@
 #include "spec.h"
 
 /* Mount `m` under rootfd (an O_PATH fd of the rootfs, before pivot_root).
- * `bundle` resolves relative bind sources. */
-int lc_mount_entry(int rootfd, const struct lc_mount *m, const char *bundle, lc_error_t *err);
+ * `bundle` resolves relative bind sources; `mount_label` (linux.mountLabel,
+ * may be NULL) becomes context= on filesystems that take one. */
+int lc_mount_entry(int rootfd, const struct lc_mount *m, const char *bundle,
+                   const char *mount_label, lc_error_t *err);
 
 /* Remount the mount at fd `fd` read-only (bind remount), keeping the flags
  * the kernel locks (nosuid, nodev, noexec, atime). */

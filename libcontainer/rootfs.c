@@ -138,12 +138,20 @@ int lc_rootfs_prepare(const struct lc_rootfs *r, lc_error_t *err)
 
 static int do_pivot(const char *rootfs, lc_error_t *err)
 {
+  _cleanup_close_ int oldroot = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (oldroot < 0)
+    return lc_error_sys(err, errno, "open old root");
   if (chdir(rootfs) < 0)
     return lc_error_sys(err, errno, "chdir \"%s\"", rootfs);
   if (syscall(SYS_pivot_root, ".", ".") < 0)
     return lc_error_sys(err, errno, "pivot_root");
-  /* The old root is now stacked under "."; detach it without letting the
-   * unmount propagate to the host. */
+  /* The old root is now stacked on top of the new one.  "." from a cwd in
+   * the new root names the new root's mount (lookup does not cross into the
+   * mount on top), so step into the old root first: making "." rslave from
+   * the new root would turn every shared mount of the container into a
+   * slave.  Then detach it without letting the unmount reach the host. */
+  if (fchdir(oldroot) < 0)
+    return lc_error_sys(err, errno, "fchdir old root");
   if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     return lc_error_sys(err, errno, "make old root slave");
   if (umount2(".", MNT_DETACH) < 0)
