@@ -180,9 +180,37 @@ static int open_prefix(int rootfd, const char *path, size_t n, int flags)
   return fd;
 }
 
-/* Walk path's components, creating missing ones; the last one is made by
- * `make_last` (mkdirat or a file create).  Returns an O_PATH fd. */
-static int mk_in_root(int rootfd, const char *path, mode_t mode, bool file, lc_error_t *err)
+static int mk_in_root(int rootfd, const char *path, mode_t mode, bool file, int depth,
+                      lc_error_t *err);
+
+/* `name` in `parent` (reached by path[0..i)) exists but does not resolve:
+ * a dangling symlink.  Create what it points to, inside the root, as a
+ * chrooted `mkdir -p` would (an absolute target is relative to the root,
+ * never the host's), so that the walk can go on through it. */
+static int mk_link_target(int rootfd, int parent, const char *path, size_t i, const char *name,
+                          mode_t mode, bool file, int depth, lc_error_t *err)
+{
+  char target[PATH_MAX];
+  ssize_t n = readlinkat(parent, name, target, sizeof target - 1);
+  if (n < 0)
+    return lc_error_sys(err, errno == EINVAL ? ENOENT : errno, "open \"%.*s/%s\" in root",
+                        (int) i, path, name);
+  target[n] = '\0';
+  if (depth >= MAX_SYMLINKS)
+    return lc_error_sys(err, ELOOP, "open \"%.*s/%s\" in root", (int) i, path, name);
+  _cleanup_free_ char *full =
+    target[0] == '/' ? xstrdup(target) : xasprintf("%.*s/%s", (int) i, path, target);
+  int fd = mk_in_root(rootfd, full, mode, file, depth + 1, err);
+  if (fd >= 0)
+    close(fd);
+  return fd < 0 ? fd : 0;
+}
+
+/* Walk path's components, creating missing ones (the last one a file when
+ * `file`), and through dangling symlinks their targets.  Returns an O_PATH
+ * fd. */
+static int mk_in_root(int rootfd, const char *path, mode_t mode, bool file, int depth,
+                      lc_error_t *err)
 {
   size_t len = strlen(path), i = 0;
   int parent = open_prefix(rootfd, "", 0, O_PATH | O_DIRECTORY);
@@ -215,6 +243,14 @@ static int mk_in_root(int rootfd, const char *path, mode_t mode, bool file, lc_e
       if (r >= 0 && last && file)
         close(r);
       fd = open_prefix(rootfd, path, j, O_PATH | (last && file ? 0 : O_DIRECTORY));
+      if (fd == -ENOENT && r < 0) {
+        r = mk_link_target(rootfd, parent, path, i, name, mode, file && last, depth, err);
+        if (r < 0) {
+          close(parent);
+          return r;
+        }
+        fd = open_prefix(rootfd, path, j, O_PATH | (last && file ? 0 : O_DIRECTORY));
+      }
     }
     close(parent);
     if (fd < 0)
@@ -227,10 +263,10 @@ static int mk_in_root(int rootfd, const char *path, mode_t mode, bool file, lc_e
 
 int lc_mkdir_in_root(int rootfd, const char *path, mode_t mode, lc_error_t *err)
 {
-  return mk_in_root(rootfd, path, mode, false, err);
+  return mk_in_root(rootfd, path, mode, false, 0, err);
 }
 
 int lc_mkfile_in_root(int rootfd, const char *path, mode_t mode, lc_error_t *err)
 {
-  return mk_in_root(rootfd, path, mode, true, err);
+  return mk_in_root(rootfd, path, mode, true, 0, err);
 }
