@@ -111,6 +111,16 @@ char *lc_features_json(void);
 /* Build flags as shown by --version: "+SECCOMP +CAP -SELINUX -CRIU ...". */
 const char *lc_build_flags(void);
 
+/* ---- the runtime's own binary ------------------------------------------- */
+
+/* Whether we run from a sealed memfd copy of our binary. */
+bool lc_selfexe_is_sealed(void);
+/* Re-execute the calling program (argv/envp) from a sealed memfd copy of
+ * /proc/self/exe unless it already runs from one (then returns 0). Callers
+ * that enter container namespaces (create, run, exec) do this first
+ * (CVE-2019-5736). Returns only on failure or when already sealed. */
+int lc_selfexe_reexec_sealed(char **argv, char **envp, lc_error_t *err);
+
 /* ---- lifecycle ----------------------------------------------------------- */
 
 enum lc_cgroup_manager { LC_CGROUP_CGROUPFS = 0, LC_CGROUP_SYSTEMD, LC_CGROUP_DISABLED };

@@ -30,6 +30,7 @@ struct cli {
   const struct command *cmd;  /* the verb being run */
   bool help_shown;            /* the verb printed its --help; nothing else to do */
   lc_error_t err;             /* the one error main() prints */
+  char **argv;                /* main()'s, for the sealed re-exec */
 };
 
 /* A verb.  `fn` parses its own options with cli_getopt() and acts; it returns
@@ -45,6 +46,9 @@ struct command {
   /* Needs checkpoint/restore support (HAVE_CRIU); without it even --help
    * fails, which is how podman probes for C/R. */
   bool needs_criu;
+  /* Puts a runtime process into the container's namespaces: run from a
+   * sealed copy of our binary first (DESIGN.md §5 rule 1). */
+  bool enters_container;
 };
 
 /* One option of a command: drives both getopt_long and the --help text. */

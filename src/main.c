@@ -29,10 +29,10 @@
 static const struct command commands[] = {
   {"checkpoint", cmd_checkpoint, "checkpoint a running container", .pending = true,
    .needs_criu = true},
-  {"create", cmd_create, "create a container"},
+  {"create", cmd_create, "create a container", .enters_container = true},
   {"delete", cmd_delete, "delete any resources held by the container"},
   {"events", cmd_events, "display container events and resource statistics", .pending = true},
-  {"exec", cmd_exec, "execute a new process inside the container", .pending = true},
+  {"exec", cmd_exec, "execute a new process inside the container", .enters_container = true, .pending = true},
   {"features", cmd_features, "show the enabled features"},
   {"kill", cmd_kill, "send a signal (default: SIGTERM) to the container's init process"},
   {"list", cmd_list, "list containers started with the given root"},
@@ -41,7 +41,7 @@ static const struct command commands[] = {
   {"restore", cmd_restore, "restore a container from a previous checkpoint", .pending = true,
    .needs_criu = true},
   {"resume", cmd_resume, "resume all processes that have been paused", .pending = true},
-  {"run", cmd_run, "create and run a container"},
+  {"run", cmd_run, "create and run a container", .enters_container = true},
   {"spec", cmd_spec, "create a new specification file"},
   {"start", cmd_start, "execute the user defined process in a created container"},
   {"state", cmd_state, "output the state of a container"},
@@ -233,16 +233,28 @@ static const struct command *find_command(const char *name)
   return NULL;
 }
 
+/* Commands that put a runtime process into container namespaces run from
+ * a sealed copy of this binary (DESIGN.md §5 rule 1). */
+static int seal_self(struct cli *cli)
+{
+  extern char **environ;
+  return lc_selfexe_reexec_sealed(cli->argv, environ, &cli->err);
+}
+
 static int dispatch(struct cli *cli, int argc, char **argv)
 {
   cli->cmd = find_command(argv[0]);
   if (!cli->cmd)
     return cli_fail(cli, "unknown command \"%s\"", argv[0]);
+  /* podman probes `checkpoint --help`: it must fail, --help included,
+   * while checkpoint/restore is not built. */
+  if (cli->cmd->needs_criu && (!HAVE_CRIU || cli->cmd->pending))
+    return cli_fail(cli, "checkpoint/restore is not supported by this build");
+  if (cli->cmd->enters_container && seal_self(cli) < 0)
+    return -1;
   int r = cli->cmd->fn(cli, argc, argv);
   if (r < 0 || cli->help_shown)
     return r;
-  if (cli->cmd->needs_criu && !HAVE_CRIU)
-    return cli_fail(cli, "checkpoint/restore is not supported by this build");
   if (cli->cmd->pending)
     return cli_fail(cli, "%s: not implemented yet", cli->cmd->name);
   return r;
@@ -260,6 +272,7 @@ int main(int argc, char **argv)
   lc_log_configure(STDERR_FILENO, LC_LOG_PLAIN, LC_LOG_WARNING);
   cli.log_to_stderr = true;
 
+  cli.argv = argv;
   int r = parse_globals(&cli, argc, argv);
   if (r > 0 && setup_log(&cli) < 0)
     r = -1;
