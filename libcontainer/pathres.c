@@ -193,8 +193,8 @@ static int mk_link_target(int rootfd, int parent, const char *path, size_t i, co
   char target[PATH_MAX];
   ssize_t n = readlinkat(parent, name, target, sizeof target - 1);
   if (n < 0)
-    return lc_error_sys(err, errno == EINVAL ? ENOENT : errno, "open \"%.*s/%s\" in root",
-                        (int) i, path, name);
+    return lc_error_sys(err, errno == EINVAL ? ENOENT : errno, "open \"%.*s/%s\" in root", (int) i,
+                        path, name);
   target[n] = '\0';
   if (depth >= MAX_SYMLINKS)
     return lc_error_sys(err, ELOOP, "open \"%.*s/%s\" in root", (int) i, path, name);
