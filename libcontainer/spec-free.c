@@ -29,7 +29,7 @@ static void free_capabilities(struct lc_capabilities *c)
   free(c);
 }
 
-static void free_process(struct lc_process *p)
+void lc_process_free(struct lc_process *p)
 {
   if (!p)
     return;
@@ -213,7 +213,7 @@ void lc_spec_free(struct lc_spec *spec)
   if (!spec)
     return;
   free(spec->oci_version);
-  free_process(spec->process);
+  lc_process_free(spec->process);
   if (spec->root) {
     free(spec->root->path);
     free(spec->root);

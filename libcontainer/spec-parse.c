@@ -1117,6 +1117,25 @@ int lc_resources_parse(const char *json, size_t len, struct lc_resources **out, 
   return 0;
 }
 
+int lc_process_parse(const char *json, size_t len, struct lc_process **out, lc_error_t *err)
+{
+  yajl_val tree = NULL;
+  int r = tree_parse(json, len, &tree, err);
+  if (r < 0)
+    return r;
+  struct pctx c = {.err = err};
+  struct lc_process *p = xzalloc(sizeof(*p));
+  r = parse_object(&c, tree, process_fields, p);
+  free(c.path);
+  yajl_tree_free(tree);
+  if (r < 0) {
+    lc_process_free(p);
+    return r;
+  }
+  *out = p;
+  return 0;
+}
+
 int lc_spec_load(const char *bundle, struct lc_spec **out, lc_error_t *err)
 {
   _cleanup_free_ char *path = xasprintf("%s/config.json", bundle && *bundle ? bundle : ".");

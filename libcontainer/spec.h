@@ -358,4 +358,8 @@ const char *lc_spec_annotation(const struct lc_spec *spec, const char *key);
 int lc_resources_parse(const char *json, size_t len, struct lc_resources **out, lc_error_t *err);
 void lc_resources_free(struct lc_resources *r);
 
+/* Parse only a `process` object (the `exec --process` file). */
+int lc_process_parse(const char *json, size_t len, struct lc_process **out, lc_error_t *err);
+void lc_process_free(struct lc_process *p);
+
 #endif
