@@ -134,6 +134,8 @@ static int walk_step(struct walk *w, const char *name, bool last, int flags)
 
 static int walker_open(int rootfd, const char *path, int flags)
 {
+  if (!*path)
+    return -ENOENT; /* as openat2 and open(2) */
   struct walk w = {rootfd, openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC), NULL, 0};
   if (w.cur < 0)
     return -errno;
