@@ -2,6 +2,7 @@
 #ifndef LC_CONTAINER_H
 #define LC_CONTAINER_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "libcontainer.h"
@@ -30,5 +31,12 @@ int lc_kill_and_wait(const struct lc_state_record *rec, lc_error_t *err);
 /* delete on an open, locked container; destroys dir. */
 int lc_delete_locked(struct lc_state_dir *dir, struct lc_state_record *rec, bool force,
                      lc_error_t *err);
+
+/* Foreground processes (run, exec): block the forwarded signals and get
+ * them from a signalfd (restore with sigprocmask(SIG_SETMASK, old)); then
+ * wait for the child, forwarding signals and proxying its pty, and reap it
+ * (exit status, 128+N for a signal). */
+int lc_sigfwd_begin(sigset_t *old, lc_error_t *err);
+void lc_foreground_wait(const struct lc_spawn_result *child, int sigfd, int *exit_status);
 
 #endif

@@ -122,38 +122,36 @@ static int stage_terminal(const struct lc_init_args *a, char **state_json, lc_er
 
 /* Load the filter; a notify listener goes to the parent, which hands it
  * to the agent (config-linux.md § Seccomp, listenerPath). */
-static int load_seccomp(const struct lc_init_args *a, lc_error_t *err)
+int lc_setup_load_seccomp(const struct lc_seccomp_prog *sc, int sync_fd, lc_error_t *err)
 {
   int listener = -1;
-  int r = lc_seccomp_load(&a->seccomp, &listener, err);
+  int r = lc_seccomp_load(sc, &listener, err);
   if (r < 0 || listener < 0)
     return r;
-  r = lc_sync_send(a->sync_fd, LC_SYNC_SECCOMP_FD, NULL, 0, listener, err);
+  r = lc_sync_send(sync_fd, LC_SYNC_SECCOMP_FD, NULL, 0, listener, err);
   close(listener);
   return r;
 }
 
 /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the
  * capability step may drop: load it before (runc does the same). */
-static bool seccomp_early(const struct lc_init_args *a)
+bool lc_setup_seccomp_early(const struct lc_process *p, const struct lc_seccomp_prog *sc)
 {
-  return a->seccomp.len && !a->spec->process->no_new_privileges;
+  return sc->len && !p->no_new_privileges;
 }
 
-static int stage_process(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+int lc_setup_process(const struct lc_process *p, const struct lc_seccomp_prog *sc, int sync_fd,
+                     lc_error_t *err)
 {
-  const struct lc_process *p = a->spec->process;
   int r = lc_proc_rlimits(p, err);
-  if (r == 0)
-    r = lc_proc_personality(a->spec, err);
   if (r == 0)
     r = lc_proc_scheduler(p, err);
   if (r == 0)
     r = lc_proc_ioprio(p, err);
   if (r == 0)
     r = lc_proc_cwd(p, err);
-  if (r == 0 && seccomp_early(a))
-    r = load_seccomp(a, err);
+  if (r == 0 && lc_setup_seccomp_early(p, sc))
+    r = lc_setup_load_seccomp(sc, sync_fd, err);
   if (r == 0)
     r = lc_caps_prepare(p, err);
   if (r == 0)
@@ -163,11 +161,16 @@ static int stage_process(const struct lc_init_args *a, char **state_json, lc_err
   return r;
 }
 
+static int stage_process(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+{
+  int r = lc_proc_personality(a->spec, err);
+  return r < 0 ? r : lc_setup_process(a->spec->process, &a->seccomp, a->sync_fd, err);
+}
+
 /* Only stdio, the preserved fds and LISTEN_FDS survive execve
  * (DESIGN.md §5 rule 4): everything else gets FD_CLOEXEC now. */
-static int stage_fds(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+int lc_setup_fds(int keep, lc_error_t *err)
 {
-  int keep = a->preserve_fds > a->listen_fds ? a->preserve_fds : a->listen_fds;
   for (int fd = 3; fd < 3 + keep; fd++) {
     int fl = fcntl(fd, F_GETFD);
     if (fl >= 0 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
@@ -176,6 +179,11 @@ static int stage_fds(const struct lc_init_args *a, char **state_json, lc_error_t
   if (syscall(SYS_close_range, 3 + keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     return lc_error_sys(err, errno, "close_range");
   return 0;
+}
+
+static int stage_fds(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+{
+  return lc_setup_fds(a->preserve_fds > a->listen_fds ? a->preserve_fds : a->listen_fds, err);
 }
 
 static const struct {
@@ -214,7 +222,7 @@ static char **exec_env(const struct lc_init_args *a)
   return env ? env : xzalloc(sizeof(char *));
 }
 
-static void reset_signals(void)
+void lc_setup_reset_signals(void)
 {
   sigset_t all;
   sigemptyset(&all);
@@ -225,18 +233,28 @@ static void reset_signals(void)
 
 /* After READY nobody reads the sync socket any more: the container's own
  * stderr is the only place left to say why it did not start. */
-__attribute__((noreturn)) static void die_after_ready(const lc_error_t *err)
+void lc_setup_die(const lc_error_t *err)
 {
   _cleanup_free_ char *msg = xasprintf("ocirun: %s\n", err->msg);
   (void) lc_write_all(STDERR_FILENO, msg, strlen(msg));
   _exit(1);
 }
 
-__attribute__((noreturn)) static void exec_failed(const char *path, int errnum)
+/* The last steps before execve, shared with exec: labels, then seccomp
+ * last (DESIGN.md §5 rule 9) unless it was loaded earlier. */
+void lc_setup_exec(const struct lc_process *p, const struct lc_seccomp_prog *sc,
+                   const char *path, char **env)
 {
-  _cleanup_free_ char *msg = xasprintf("ocirun: exec \"%s\": %s\n", path, strerror(errnum));
+  lc_error_t err = {0};
+  lc_setup_reset_signals();
+  if (lc_lsm_set_exec_labels(p, &err) < 0)
+    lc_setup_die(&err);
+  if (!lc_setup_seccomp_early(p, sc) && !sc->notify && lc_seccomp_load(sc, &(int){-1}, &err) < 0)
+    lc_setup_die(&err);
+  execve(path, p->args, env);
+  _cleanup_free_ char *msg = xasprintf("ocirun: exec \"%s\": %s\n", path, strerror(errno));
   (void) lc_write_all(STDERR_FILENO, msg, strlen(msg));
-  _exit(errnum == ENOENT ? 127 : 126);
+  _exit(errno == ENOENT ? 127 : 126);
 }
 
 void lc_init_main(const struct lc_init_args *a)
@@ -253,8 +271,8 @@ void lc_init_main(const struct lc_init_args *a)
   if (r == 0)
     r = lc_proc_no_new_privs(a->spec->process, &err);
   /* A listener must reach the parent before it exits at READY. */
-  if (r == 0 && !seccomp_early(a) && a->seccomp.notify)
-    r = load_seccomp(a, &err);
+  if (r == 0 && !lc_setup_seccomp_early(a->spec->process, &a->seccomp) && a->seccomp.notify)
+    r = lc_setup_load_seccomp(&a->seccomp, a->sync_fd, &err);
   /* The creating runtime exits after READY; we must outlive it. */
   if (r == 0 && prctl(PR_SET_PDEATHSIG, 0) < 0)
     r = lc_error_sys(&err, errno, "prctl(PR_SET_PDEATHSIG)");
@@ -266,22 +284,13 @@ void lc_init_main(const struct lc_init_args *a)
   }
   close(a->sync_fd);
   if (wait_for_start(a, &err) < 0)
-    die_after_ready(&err);
+    lc_setup_die(&err);
   close(a->fifo_fd);
   if (lc_hooks_run(&a->spec->hooks.start_container, "startContainer", state_json, &err) < 0)
-    die_after_ready(&err);
+    lc_setup_die(&err);
   lc_error_t ignored = {0};
   if (lc_proc_cpu_affinity(a->spec->process->exec_cpu_affinity_final, &ignored) < 0)
     lc_error_clear(&ignored);
-  char **env = exec_env(a);
-  reset_signals();
   /* After the startContainer hooks, which must not inherit the label. */
-  if (lc_lsm_set_exec_labels(a->spec->process, &err) < 0)
-    die_after_ready(&err);
-  /* Last before execve (DESIGN.md §5 rule 9). */
-  if (!seccomp_early(a) && !a->seccomp.notify && lc_seccomp_load(&a->seccomp, &(int){-1}, &err) < 0)
-    die_after_ready(&err);
-  execve(path, a->spec->process->args, env);
-  exec_failed(path, errno);
-  _exit(127); /* not reached */
+  lc_setup_exec(a->spec->process, &a->seccomp, path, exec_env(a));
 }

@@ -28,4 +28,17 @@ struct lc_init_args {
 
 __attribute__((noreturn)) void lc_init_main(const struct lc_init_args *a);
 
+/* Steps shared by the init and `exec`'d processes (both run in the child
+ * only). */
+int lc_setup_process(const struct lc_process *p, const struct lc_seccomp_prog *sc, int sync_fd,
+                     lc_error_t *err);
+int lc_setup_fds(int keep, lc_error_t *err);
+bool lc_setup_seccomp_early(const struct lc_process *p, const struct lc_seccomp_prog *sc);
+int lc_setup_load_seccomp(const struct lc_seccomp_prog *sc, int sync_fd, lc_error_t *err);
+void lc_setup_reset_signals(void);
+__attribute__((noreturn)) void lc_setup_die(const lc_error_t *err);
+__attribute__((noreturn)) void lc_setup_exec(const struct lc_process *p,
+                                             const struct lc_seccomp_prog *sc, const char *path,
+                                             char **env);
+
 #endif

@@ -149,6 +149,34 @@ int lc_run(const struct lc_context *ctx, int *exit_status, lc_error_t *err);
 int lc_kill(const struct lc_context *ctx, int signo, bool all, lc_error_t *err);
 int lc_delete(const struct lc_context *ctx, bool force, lc_error_t *err);
 
+/* ---- exec: a new process in a running container ---------------------------- */
+
+struct lc_exec_opts {
+  const char *process_file;    /* a process.json (config.md § Process); replaces the rest */
+  char **args;                 /* command line (NULL-terminated) when no process_file */
+  char **env;                  /* KEY=VALUE added to the container's process env */
+  const char *cwd;
+  bool has_user, has_gid;
+  uint32_t uid, gid;
+  uint32_t *additional_gids;
+  size_t n_additional_gids;
+  char **caps;                 /* added to bounding, effective, permitted and ambient */
+  bool no_new_privs;
+  const char *apparmor;
+  const char *process_label;
+  bool tty;
+  bool detach;
+  bool ignore_paused;
+  const char *console_socket;
+  const char *pid_file;
+  int preserve_fds;
+};
+
+/* Start a process in the container's namespaces; in the foreground wait for
+ * it and store its exit status (128+N for a signal) in *exit_status. */
+int lc_exec(const struct lc_context *ctx, const struct lc_exec_opts *o, int *exit_status,
+            lc_error_t *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -127,6 +127,34 @@ int lc_ns_parent_enter(const struct lc_spec *spec, struct lc_ns_saved *saved, lc
   return r;
 }
 
+int lc_ns_parent_enter_fds(const int *ns_fds, struct lc_ns_saved *saved, lc_error_t *err)
+{
+  saved->pid_fd = saved->time_fd = -1;
+  const struct {
+    enum lc_ns_type t;
+    const char *self;
+    int *saved;
+  } which[] = {{LC_NS_PID, "/proc/self/ns/pid_for_children", &saved->pid_fd},
+               {LC_NS_TIME, "/proc/self/ns/time_for_children", &saved->time_fd}};
+  for (size_t i = 0; i < LC_ARRAY_SIZE(which); i++) {
+    int fd = ns_fds[which[i].t];
+    if (fd < 0)
+      continue;
+    int flag = ns_table[which[i].t].clone_flag;
+    *which[i].saved = open_ns(which[i].self, flag, err);
+    if (*which[i].saved < 0 || setns(fd, flag) < 0) {
+      int r = *which[i].saved < 0 ? *which[i].saved
+                                  : lc_error_sys(err, errno, "join %s namespace",
+                                                 ns_table[which[i].t].name);
+      lc_error_t ignored = {0};
+      lc_ns_parent_restore(saved, &ignored);
+      lc_error_clear(&ignored);
+      return r;
+    }
+  }
+  return 0;
+}
+
 int lc_ns_parent_restore(struct lc_ns_saved *saved, lc_error_t *err)
 {
   int r = 0;

@@ -30,6 +30,9 @@ struct lc_ns_saved {
 };
 int lc_ns_parent_enter(const struct lc_spec *spec, struct lc_ns_saved *saved, lc_error_t *err);
 int lc_ns_parent_restore(struct lc_ns_saved *saved, lc_error_t *err);
+/* The same for namespaces already open (exec): ns_fds[LC_NS_PID] and
+ * ns_fds[LC_NS_TIME] when >= 0. */
+int lc_ns_parent_enter_fds(const int *ns_fds, struct lc_ns_saved *saved, lc_error_t *err);
 
 /* Child side: join every namespace given by path (user first), except
  * pid/time handled by the parent. */

@@ -19,7 +19,7 @@
 static const int forwarded[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGUSR1,
                                 SIGUSR2, SIGWINCH, SIGCONT, SIGCHLD, SIGPIPE};
 
-static int block_signals(sigset_t *old, lc_error_t *err)
+int lc_sigfwd_begin(sigset_t *old, lc_error_t *err)
 {
   sigset_t set;
   sigemptyset(&set);
@@ -62,23 +62,29 @@ static int exit_code(int status)
   return 255;
 }
 
+void lc_foreground_wait(const struct lc_spawn_result *child, int sigfd, int *exit_status)
+{
+  lc_error_t ignored = {0};
+  if (child->pty_master >= 0)
+    lc_terminal_proxy(child->pty_master, child->pidfd, sigfd, child->pid, &ignored);
+  else
+    wait_plain(child->pidfd, sigfd, child->pid);
+  lc_error_clear(&ignored);
+  int status = 0;
+  while (waitpid(child->pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  *exit_status = exit_code(status);
+}
+
 static int foreground(struct lc_create_job *job, int *exit_status, lc_error_t *err)
 {
   sigset_t old;
-  _cleanup_close_ int sigfd = block_signals(&old, err);
+  _cleanup_close_ int sigfd = lc_sigfwd_begin(&old, err);
   if (sigfd < 0)
     return sigfd;
   int r = lc_start_locked(&job->dir, job->rec, err);
-  if (r == 0) {
-    if (job->child.pty_master >= 0)
-      lc_terminal_proxy(job->child.pty_master, job->child.pidfd, sigfd, job->child.pid, err);
-    else
-      wait_plain(job->child.pidfd, sigfd, job->child.pid);
-    int status = 0;
-    while (waitpid(job->child.pid, &status, 0) < 0 && errno == EINTR)
-      ;
-    *exit_status = exit_code(status);
-  }
+  if (r == 0)
+    lc_foreground_wait(&job->child, sigfd, exit_status);
   sigprocmask(SIG_SETMASK, &old, NULL);
   return r;
 }

@@ -35,7 +35,7 @@ char *lc_hook_state_json(const struct lc_state_record *rec, enum lc_status statu
 
 /* clone3 with a pidfd; fork-like (no CLONE_VM), so the child owns a copy
  * of our memory, the parsed spec included. */
-static pid_t do_clone(int flags, int *pidfd)
+pid_t lc_clone(int flags, int *pidfd)
 {
   struct clone_args args = {
     .flags = (uint64_t) flags | CLONE_PIDFD,
@@ -69,10 +69,11 @@ static void child_close_fds(const struct lc_init_args *a)
   (void) lc_close_fds_except(3, keep, n);
 }
 
-static int answer_hooks(const struct lc_spawn_env *env, int sock, lc_error_t *err)
+static int answer_hooks(const struct lc_spec *spec, const struct lc_state_record *rec, int sock,
+                        lc_error_t *err)
 {
-  const struct lc_hooks *h = &env->init->spec->hooks;
-  _cleanup_free_ char *json = lc_hook_state_json(env->rec, LC_STATUS_CREATING);
+  const struct lc_hooks *h = &spec->hooks;
+  _cleanup_free_ char *json = lc_hook_state_json(rec, LC_STATUS_CREATING);
   int r = lc_hooks_run(&h->prestart, "prestart", json, err);
   if (r == 0)
     r = lc_hooks_run(&h->create_runtime, "createRuntime", json, err);
@@ -81,9 +82,8 @@ static int answer_hooks(const struct lc_spawn_env *env, int sock, lc_error_t *er
   return lc_sync_send(sock, LC_SYNC_HOOKS_DONE, json, strlen(json), -1, err);
 }
 
-/* Serve the child's requests until READY. */
-static int drive(const struct lc_spawn_env *env, int sock, struct lc_spawn_result *res,
-                 lc_error_t *err)
+int lc_spawn_drive(const struct lc_spec *spec, const struct lc_state_record *rec, int sock,
+                   struct lc_spawn_result *res, lc_error_t *err)
 {
   for (;;) {
     struct lc_sync_msg m = {.fd = -1};
@@ -92,16 +92,16 @@ static int drive(const struct lc_spawn_env *env, int sock, struct lc_spawn_resul
       return lc_error_prefix(err, "container init");
     switch (m.type) {
     case LC_SYNC_USERNS_MAP_REQ:
-      r = lc_ns_write_id_maps(res->pid, env->init->spec, err);
+      r = lc_ns_write_id_maps(res->pid, spec, err);
       if (r == 0)
         r = lc_sync_send(sock, LC_SYNC_USERNS_MAP_ACK, NULL, 0, -1, err);
       break;
     case LC_SYNC_HOOKS_REQ:
-      r = answer_hooks(env, sock, err);
+      r = answer_hooks(spec, rec, sock, err);
       break;
     case LC_SYNC_SECCOMP_FD: {
-      _cleanup_free_ char *json = lc_hook_state_json(env->rec, LC_STATUS_CREATING);
-      r = lc_seccomp_send_listener(env->init->spec, m.fd, res->pid, json, err);
+      _cleanup_free_ char *json = lc_hook_state_json(rec, LC_STATUS_CREATING);
+      r = lc_seccomp_send_listener(spec, m.fd, res->pid, json, err);
       break;
     }
     case LC_SYNC_PTY_MASTER:
@@ -122,7 +122,7 @@ static int drive(const struct lc_spawn_env *env, int sock, struct lc_spawn_resul
   }
 }
 
-static void reap(struct lc_spawn_result *res)
+void lc_spawn_reap(struct lc_spawn_result *res)
 {
   kill(res->pid, SIGKILL);
   while (waitpid(res->pid, NULL, 0) < 0 && errno == EINTR)
@@ -145,7 +145,7 @@ int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_err
     return r;
   }
   struct lc_spawn_result res = {.pidfd = -1, .pty_master = -1};
-  res.pid = do_clone(lc_ns_clone_flags(env->init->spec), &res.pidfd);
+  res.pid = lc_clone(lc_ns_clone_flags(env->init->spec), &res.pidfd);
   if (res.pid == 0) {
     struct lc_init_args a = *env->init;
     a.sync_fd = sv[1];
@@ -161,10 +161,10 @@ int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_err
   }
   env->rec->pub.pid = res.pid;
   if (r == 0)
-    r = drive(env, sv[0], &res, err);
+    r = lc_spawn_drive(env->init->spec, env->rec, sv[0], &res, err);
   close(sv[0]);
   if (r < 0) {
-    reap(&res);
+    lc_spawn_reap(&res);
     return r;
   }
   *out = res;

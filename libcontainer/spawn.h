@@ -21,6 +21,15 @@ struct lc_spawn_env {
 
 int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_error_t *err);
 
+/* Serve the child's requests (id maps, hooks, seccomp listener, pty)
+ * until READY. */
+int lc_spawn_drive(const struct lc_spec *spec, const struct lc_state_record *rec, int sock,
+                   struct lc_spawn_result *res, lc_error_t *err);
+/* Kill and reap a child that did not make it to READY. */
+void lc_spawn_reap(struct lc_spawn_result *res);
+/* clone3 with CLONE_PIDFD (fork-like), falling back to clone. */
+pid_t lc_clone(int flags, int *pidfd);
+
 /* The state JSON the hooks get (runtime.md § State) for `rec` as `status`. */
 char *lc_hook_state_json(const struct lc_state_record *rec, enum lc_status status);
 

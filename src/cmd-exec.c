@@ -186,12 +186,71 @@ static int parse_exec(struct cli *cli, int argc, char **argv, struct exec_opts *
   return 0;
 }
 
+/* "UID[:GID]" (runc's --user). */
+static int parse_user(struct cli *cli, const char *s, struct lc_exec_opts *lo)
+{
+  char *end = NULL;
+  errno = 0;
+  unsigned long uid = strtoul(s, &end, 10), gid = 0;
+  bool bad = errno || end == s || s[0] == '-' || uid > 0xfffffffeUL;
+  if (!bad && *end == ':') {
+    const char *g = end + 1;
+    gid = strtoul(g, &end, 10);
+    bad = errno || end == g || g[0] == '-' || gid > 0xfffffffeUL;
+    lo->has_gid = true;
+  }
+  if (bad || *end)
+    return cli_fail(cli, "exec: invalid --user \"%s\" (expected UID[:GID])", s);
+  lo->has_user = true;
+  lo->uid = (uint32_t) uid;
+  lo->gid = (uint32_t) gid;
+  return 0;
+}
+
+static int to_lc_opts(struct cli *cli, const struct exec_opts *o, struct lc_exec_opts *lo,
+                      uint32_t **gids)
+{
+  *lo = (struct lc_exec_opts){
+    .process_file = o->process_file, .args = o->args, .env = o->env, .cwd = o->cwd,
+    .caps = o->caps, .no_new_privs = o->no_new_privs, .apparmor = o->apparmor,
+    .process_label = o->process_label, .tty = o->tty, .detach = o->detach,
+    .ignore_paused = o->ignore_paused, .console_socket = o->console_socket,
+    .pid_file = o->pid_file, .preserve_fds = o->preserve_fds,
+  };
+  if (o->cgroups)
+    return cli_fail(cli, "exec: --cgroup is not supported yet");
+  if (o->user && parse_user(cli, o->user, lo) < 0)
+    return -1;
+  size_t n = strv_length(o->gids);
+  *gids = xzalloc((n + 1) * sizeof(uint32_t));
+  for (size_t i = 0; i < n; i++)
+    (*gids)[i] = (uint32_t) strtoul(o->gids[i], NULL, 10);
+  lo->additional_gids = *gids;
+  lo->n_additional_gids = n;
+  return 0;
+}
+
 int cmd_exec(struct cli *cli, int argc, char **argv)
 {
   struct exec_opts o = {0};
+  struct lc_exec_opts lo;
+  _cleanup_free_ uint32_t *gids = NULL;
+  int status = 0;
   int r = parse_exec(cli, argc, argv, &o);
+  if (r < 0) {
+    exec_opts_free(&o);
+    return cli_parse_done(cli);
+  }
+  if (to_lc_opts(cli, &o, &lo, &gids) == 0) {
+    struct lc_context ctx;
+    lc_error_t err = {0};
+    cli_context(cli, &ctx, o.id);
+    r = lc_exec(&ctx, &lo, &status, &err) < 0 ? cli_fail_lc(cli, &err) : status;
+  } else {
+    r = -1;
+  }
   exec_opts_free(&o);
-  return r < 0 ? cli_parse_done(cli) : 0;
+  return r;
 }
 
 /* ---- ps ------------------------------------------------------------------ */

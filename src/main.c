@@ -32,7 +32,7 @@ static const struct command commands[] = {
   {"create", cmd_create, "create a container", .enters_container = true},
   {"delete", cmd_delete, "delete any resources held by the container"},
   {"events", cmd_events, "display container events and resource statistics", .pending = true},
-  {"exec", cmd_exec, "execute a new process inside the container", .enters_container = true, .pending = true},
+  {"exec", cmd_exec, "execute a new process inside the container", .enters_container = true},
   {"features", cmd_features, "show the enabled features"},
   {"kill", cmd_kill, "send a signal (default: SIGTERM) to the container's init process"},
   {"list", cmd_list, "list containers started with the given root"},
