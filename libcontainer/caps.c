@@ -1,5 +1,8 @@
-/* caps.c — see caps.h.  A config without `process.capabilities` leaves the
- * capabilities as the uid change leaves them (runc does the same).  Names
+/* caps.c — see caps.h.  A set that the config leaves out is empty, and so
+ * is every set when `process.capabilities` is missing: runc 1.1 and crun
+ * both run such a container with no capabilities at all, bounding set
+ * included (an unbounded root regains every capability at execve when
+ * noNewPrivileges is false).  Names
  * are validated before create; capabilities the running kernel does not
  * know are skipped with a warning (config.md § Linux Process), never granted
  * implicitly.  Nothing here adds inheritable or ambient capabilities that
@@ -58,18 +61,16 @@ static bool in_list(const cap_value_t *v, int n, int c)
   return false;
 }
 
+static const struct lc_capabilities no_capabilities;
+
 int lc_caps_prepare(const struct lc_process *p, lc_error_t *err)
 {
-  const struct lc_capabilities *c = p->capabilities;
-  if (!c)
-    return 0;
-  if (c->has_bounding) {
-    cap_value_t keep[64];
-    int n = resolve(c->bounding, "bounding", keep, 64);
-    for (int cap = 0; cap <= lc_caps_kernel_last(); cap++)
-      if (!in_list(keep, n, cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-        return lc_error_sys(err, errno, "drop %s from the bounding set", lc_cap_name(cap));
-  }
+  const struct lc_capabilities *c = p->capabilities ? p->capabilities : &no_capabilities;
+  cap_value_t keep[64];
+  int n = resolve(c->bounding, "bounding", keep, 64);
+  for (int cap = 0; cap <= lc_caps_kernel_last(); cap++)
+    if (!in_list(keep, n, cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+      return lc_error_sys(err, errno, "drop %s from the bounding set", lc_cap_name(cap));
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
     return lc_error_sys(err, errno, "prctl(PR_SET_KEEPCAPS)");
   return 0;
@@ -84,9 +85,7 @@ static int set_flag(cap_t caps, cap_flag_t flag, char **names, const char *set)
 
 int lc_caps_apply(const struct lc_process *p, lc_error_t *err)
 {
-  const struct lc_capabilities *c = p->capabilities;
-  if (!c)
-    return 0;
+  const struct lc_capabilities *c = p->capabilities ? p->capabilities : &no_capabilities;
   cap_t caps = cap_init();
   if (!caps)
     return lc_error_sys(err, errno, "cap_init");
