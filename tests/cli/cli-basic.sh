@@ -124,7 +124,7 @@ t_ok "--log in a missing directory fails with one line" sh -c '[ "$1" = 1 ] && [
 # Verbs the library does not implement yet parse their full flag sets, then
 # say so (one place: main.c's command table).
 t_run "$OCIRUN" --root "$T/r" exec -p p.json --tty --console-socket /s -d --pid-file p --preserve-fds 2 -e A=1 -e B=2 --cwd / -u 0:0 -g 10 -g 11 -c CAP_KILL --no-new-privs --apparmor x --process-label y --ignore-paused ctr sh -c 'ls -l'
-t_fails_with "exec: every flag" "ocirun: exec: not implemented yet"
+t_fails_with "exec: every flag parses (then the missing container)" 'ocirun: container "ctr" does not exist'
 t_run "$OCIRUN" --root "$T/r" exec ctr
 t_fails_with "exec without a command" "ocirun: exec: requires a command or --process"
 t_run "$OCIRUN" --root "$T/r" exec -c CAP_NOPE ctr sh
@@ -165,10 +165,12 @@ else
   t_is "restore -no-subreaper --help exits 0" "$RC" 0
 fi
 t_run "$OCIRUN" --root "$T/r" restore -zzz ctr
-t_fails_with "restore: unknown single-dash option" 'ocirun: restore: unknown option "-zzz"'
+t_fails_with "restore: unknown single-dash option" "${CR:-ocirun: restore: unknown option \"-zzz\"}"
+# podman's probe: "requires an argument" would tell it the flag exists; a
+# build without checkpoint/restore says so instead.
 t_run "$OCIRUN" restore --lsm-mount-context
-t_fails_with "restore --lsm-mount-context probe (podman)" 'ocirun: restore: option "--lsm-mount-context" requires an argument'
+t_fails_with "restore --lsm-mount-context probe (podman)" "${CR:-ocirun: restore: option \"--lsm-mount-context\" requires an argument}"
 t_run "$OCIRUN" --root "$T/r" checkpoint -no-subreaper ctr
-t_fails_with "checkpoint takes no single-dash long options" 'ocirun: checkpoint: unknown option "-n"'
+t_fails_with "checkpoint takes no single-dash long options" "${CR:-ocirun: checkpoint: unknown option \"-n\"}"
 
 t_done
