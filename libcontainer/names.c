@@ -472,3 +472,16 @@ void lc_mount_flags_free(struct lc_mount_flags *f)
   f->data = NULL;
   f->n_propagation = 0;
 }
+
+/* ---- seccomp ------------------------------------------------------------- */
+
+const char *const lc_seccomp_action_names[] = {
+  "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",   "SCMP_ACT_KILL_PROCESS",
+  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",   "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
+  "SCMP_ACT_TRAP",        NULL};
+const char *const lc_seccomp_operator_names[] = {
+  "SCMP_CMP_EQ", "SCMP_CMP_GE",        "SCMP_CMP_GT", "SCMP_CMP_LE",
+  "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL};
+const char *const lc_seccomp_flag_names[] = {
+  "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};

@@ -113,4 +113,11 @@ struct lc_mount_flags {
 int lc_mount_options_parse(char *const *options, struct lc_mount_flags *out, lc_error_t *err);
 void lc_mount_flags_free(struct lc_mount_flags *f);
 
+/* Seccomp names of config-linux.md § Seccomp (NULL-terminated), shared by
+ * the parser (which accepts them) and the filter builder and `features`
+ * (which list them). */
+extern const char *const lc_seccomp_action_names[];
+extern const char *const lc_seccomp_operator_names[];
+extern const char *const lc_seccomp_flag_names[];
+
 #endif

@@ -51,15 +51,23 @@ int lc_open_devnull(lc_error_t *err)
   return fd;
 }
 
-static int mask_path(int rootfd, int devnull, const char *path, lc_error_t *err)
+/* Open a masked/read-only path; -ENOENT (err untouched: nothing to do)
+ * when it does not exist. */
+static int open_optional(int rootfd, const char *what, const char *path, lc_error_t *err)
 {
   lc_error_t ignored = {0};
-  _cleanup_close_ int fd = lc_open_in_root(rootfd, path, O_PATH, &ignored);
+  int fd = lc_open_in_root(rootfd, path, O_PATH, &ignored);
   lc_error_clear(&ignored);
-  if (fd == -ENOENT)
-    return 0;
+  if (fd < 0 && fd != -ENOENT)
+    return lc_error_sys(err, -fd, "%s \"%s\"", what, path);
+  return fd;
+}
+
+static int mask_path(int rootfd, int devnull, const char *path, lc_error_t *err)
+{
+  _cleanup_close_ int fd = open_optional(rootfd, "mask", path, err);
   if (fd < 0)
-    return lc_error_sys(err, -fd, "mask \"%s\"", path);
+    return fd == -ENOENT ? 0 : fd;
   struct stat st;
   if (fstat(fd, &st) < 0)
     return lc_error_sys(err, errno, "mask \"%s\"", path);
@@ -75,13 +83,9 @@ static int mask_path(int rootfd, int devnull, const char *path, lc_error_t *err)
 
 static int readonly_path(int rootfd, const char *path, lc_error_t *err)
 {
-  lc_error_t ignored = {0};
-  _cleanup_close_ int fd = lc_open_in_root(rootfd, path, O_PATH, &ignored);
-  lc_error_clear(&ignored);
-  if (fd == -ENOENT)
-    return 0;
+  _cleanup_close_ int fd = open_optional(rootfd, "read-only path", path, err);
   if (fd < 0)
-    return lc_error_sys(err, -fd, "read-only path \"%s\"", path);
+    return fd == -ENOENT ? 0 : fd;
   char p[32];
   if (mount(lc_fd_path(fd, p, sizeof p), p, NULL, MS_BIND | MS_REC, NULL) < 0)
     return lc_error_sys(err, errno, "bind read-only path \"%s\"", path);

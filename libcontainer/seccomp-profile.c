@@ -26,6 +26,7 @@
 #include "error.h"
 #include "fsutil.h"
 #include "log.h"
+#include "names.h"
 #include "seccomp-profile.h"
 #include "terminal.h"
 #include "xalloc.h"
@@ -59,16 +60,6 @@ static const struct {
   {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
 };
 
-static const char *const action_names[] = {
-  "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
-  NULL};
-static const char *const operator_names[] = {
-  "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
-  "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL};
-static const char *const flag_names[] = {
-  "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
 static const char *const arch_names[] = {
   "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
   "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
@@ -78,15 +69,15 @@ static const char *const arch_names[] = {
 
 const char *const *lc_seccomp_actions(void)
 {
-  return action_names;
+  return lc_seccomp_action_names;
 }
 const char *const *lc_seccomp_operators(void)
 {
-  return operator_names;
+  return lc_seccomp_operator_names;
 }
 const char *const *lc_seccomp_flags(void)
 {
-  return flag_names;
+  return lc_seccomp_flag_names;
 }
 const char *const *lc_seccomp_archs(void)
 {

@@ -34,6 +34,7 @@
 #include "cleanup.h"
 #include "error.h"
 #include "fsutil.h"
+#include "names.h"
 #include "spec.h"
 #include "xalloc.h"
 
@@ -496,11 +497,6 @@ static int parse_object(struct pctx *c, yajl_val v, const struct field *f, void 
  * the recursive spellings, and engines send them (moby: "rslave"), so do we. */
 static const char *const rootfs_propagation_values[] = {
   "private", "shared", "slave", "unbindable", "rprivate", "rshared", "rslave", "runbindable", NULL};
-static const char *const seccomp_actions[] = {"SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
-                                              "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
-                                              "SCMP_ACT_ERRNO",       "SCMP_ACT_TRACE",
-                                              "SCMP_ACT_ALLOW",       "SCMP_ACT_LOG",
-                                              "SCMP_ACT_NOTIFY",      NULL};
 static const char *const seccomp_arches[] = {
   "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64",      "SCMP_ARCH_X32",     "SCMP_ARCH_ARM",
   "SCMP_ARCH_AARCH64",     "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",    "SCMP_ARCH_MIPS",
@@ -508,12 +504,6 @@ static const char *const seccomp_arches[] = {
   "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",         "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",
   "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",       "SCMP_ARCH_SH",      "SCMP_ARCH_SHEB",
   "SCMP_ARCH_PARISC",      "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64", NULL};
-static const char *const seccomp_flags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-                                            "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-                                            "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
-static const char *const seccomp_ops[] = {"SCMP_CMP_NE",        "SCMP_CMP_LT", "SCMP_CMP_LE",
-                                          "SCMP_CMP_EQ",        "SCMP_CMP_GE", "SCMP_CMP_GT",
-                                          "SCMP_CMP_MASKED_EQ", NULL};
 static const char *const personality_domains[] = {"LINUX", "LINUX32", NULL};
 static const char *const mpol_modes[] = {
   "MPOL_DEFAULT",   "MPOL_BIND",           "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE",
@@ -921,7 +911,7 @@ OBJECT(time_offsets_obj, struct lc_linux, time_offsets_fields);
 static const struct field sc_arg_fields[] = {F("index", F_U32, index, REQ),
                                              F("value", F_U64, value, REQ),
                                              F("valueTwo", F_U64, value_two, HAS(has_value_two)),
-                                             F("op", F_STR, op, REQ, ENUM(seccomp_ops)),
+                                             F("op", F_STR, op, REQ, ENUM(lc_seccomp_operator_names)),
                                              {0}};
 #undef S
 OBJECT(sc_arg_obj, struct lc_seccomp_arg, sc_arg_fields);
@@ -929,7 +919,7 @@ OBJECT(sc_arg_obj, struct lc_seccomp_arg, sc_arg_fields);
 #define S struct lc_seccomp_syscall
 static const struct field sc_syscall_fields[] = {
   F("names", F_CUSTOM, names, REQ, .custom = custom_syscall_names),
-  F("action", F_STR, action, REQ, ENUM(seccomp_actions)),
+  F("action", F_STR, action, REQ, ENUM(lc_seccomp_action_names)),
   F("errnoRet", F_U32, errno_ret, HAS(has_errno_ret)),
   F("args", F_OBJARR, args, CNT(n_args), SUB(sc_arg_obj)),
   {0}};
@@ -938,10 +928,10 @@ OBJECT(sc_syscall_obj, struct lc_seccomp_syscall, sc_syscall_fields);
 
 #define S struct lc_seccomp
 static const struct field seccomp_fields[] = {
-  F("defaultAction", F_STR, default_action, REQ, ENUM(seccomp_actions)),
+  F("defaultAction", F_STR, default_action, REQ, ENUM(lc_seccomp_action_names)),
   F("defaultErrnoRet", F_U32, default_errno_ret, HAS(has_default_errno_ret)),
   F("architectures", F_STRV, architectures, ENUM(seccomp_arches)),
-  F("flags", F_STRV, flags, ENUM(seccomp_flags)),
+  F("flags", F_STRV, flags, ENUM(lc_seccomp_flag_names)),
   F("listenerPath", F_STR, listener_path),
   F("listenerMetadata", F_STR, listener_metadata),
   F("syscalls", F_OBJARR, syscalls, CNT(n_syscalls), SUB(sc_syscall_obj)),
@@ -1098,17 +1088,26 @@ int lc_spec_parse(const char *json, size_t len, struct lc_spec **out, lc_error_t
   return 0;
 }
 
-int lc_resources_parse(const char *json, size_t len, struct lc_resources **out, lc_error_t *err)
+/* Parse a document whose top level is one object of the model (the
+ * `update --resources` and `exec --process` bodies). */
+static int parse_part(const char *json, size_t len, const struct field *fields, void *obj,
+                      lc_error_t *err)
 {
   yajl_val tree = NULL;
   int r = tree_parse(json, len, &tree, err);
   if (r < 0)
     return r;
   struct pctx c = {.err = err};
-  struct lc_resources *res = xzalloc(sizeof(*res));
-  r = parse_object(&c, tree, resources_fields, res);
+  r = parse_object(&c, tree, fields, obj);
   free(c.path);
   yajl_tree_free(tree);
+  return r;
+}
+
+int lc_resources_parse(const char *json, size_t len, struct lc_resources **out, lc_error_t *err)
+{
+  struct lc_resources *res = xzalloc(sizeof(*res));
+  int r = parse_part(json, len, resources_fields, res, err);
   if (r < 0) {
     lc_resources_free(res);
     return r;
@@ -1119,15 +1118,8 @@ int lc_resources_parse(const char *json, size_t len, struct lc_resources **out, 
 
 int lc_process_parse(const char *json, size_t len, struct lc_process **out, lc_error_t *err)
 {
-  yajl_val tree = NULL;
-  int r = tree_parse(json, len, &tree, err);
-  if (r < 0)
-    return r;
-  struct pctx c = {.err = err};
   struct lc_process *p = xzalloc(sizeof(*p));
-  r = parse_object(&c, tree, process_fields, p);
-  free(c.path);
-  yajl_tree_free(tree);
+  int r = parse_part(json, len, process_fields, p, err);
   if (r < 0) {
     lc_process_free(p);
     return r;
