@@ -60,6 +60,8 @@ static struct lc_process *process_dup(const struct lc_process *src)
   p->no_new_privileges = src->no_new_privileges;
   p->apparmor_profile = xstrdup(src->apparmor_profile);
   p->selinux_label = xstrdup(src->selinux_label);
+  p->exec_cpu_affinity_initial = xstrdup(src->exec_cpu_affinity_initial);
+  p->exec_cpu_affinity_final = xstrdup(src->exec_cpu_affinity_final);
   return p;
 }
 

@@ -76,6 +76,10 @@ void lc_exec_child_main(const struct lc_exec_child *c)
   char *path = NULL;
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   prctl(PR_SET_DUMPABLE, 0); /* DESIGN.md §5 rule 5 */
+  /* execCPUAffinity.initial: until the process is set up (final: at exec). */
+  lc_error_t aff = {0};
+  if (lc_proc_cpu_affinity(c->proc->exec_cpu_affinity_initial, &aff) < 0)
+    lc_error_clear(&aff);
   int r = child_setup(c, &path, &err);
   if (r == 0)
     r = lc_sync_send(c->sync_fd, LC_SYNC_READY, NULL, 0, -1, &err);
@@ -84,6 +88,9 @@ void lc_exec_child_main(const struct lc_exec_child *c)
     _exit(1);
   }
   close(c->sync_fd);
+  lc_error_t ignored = {0};
+  if (lc_proc_cpu_affinity(c->proc->exec_cpu_affinity_final, &ignored) < 0)
+    lc_error_clear(&ignored);
   char **env = c->proc->env ? c->proc->env : (char *[]){NULL};
   lc_setup_exec(c->proc, c->seccomp, path, env);
 }

@@ -263,6 +263,10 @@ void lc_init_main(const struct lc_init_args *a)
   _cleanup_free_ char *state_json = NULL, *path = NULL;
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   prctl(PR_SET_DUMPABLE, 0); /* DESIGN.md §5 rule 5 */
+  /* execCPUAffinity.initial: until the process is set up (final: at exec). */
+  lc_error_t aff = {0};
+  if (lc_proc_cpu_affinity(a->spec->process->exec_cpu_affinity_initial, &aff) < 0)
+    lc_error_clear(&aff);
   int r = 0;
   for (size_t i = 0; r == 0 && i < LC_ARRAY_SIZE(stages); i++)
     r = stages[i].fn(a, &state_json, &err);
