@@ -152,7 +152,8 @@ static char *process_state_json(const struct lc_seccomp *s, pid_t pid, const cha
   const unsigned char *buf;
   size_t len;
   yajl_gen_get_buf(g, &buf, &len);
-  char *out = xasprintf("%.*s%s}", (int) len, (const char *) buf, state_json);
+  /* yajl writes the key's ':' only with its value: add it here. */
+  char *out = xasprintf("%.*s:%s}", (int) len, (const char *) buf, state_json);
   yajl_gen_free(g);
   return out;
 }
@@ -299,6 +300,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct lc_seccomp *s, bool *noti
   return 0;
 }
 
+#define ENOSYS_PREFIX_LEN 6 /* prepend_enosys() */
+
 static int export_bpf(scmp_filter_ctx ctx, struct lc_seccomp_prog *out, lc_error_t *err)
 {
   _cleanup_close_ int fd = memfd_create("ocirun-seccomp", MFD_CLOEXEC);
@@ -309,34 +312,38 @@ static int export_bpf(scmp_filter_ctx ctx, struct lc_seccomp_prog *out, lc_error
     return lc_error_sys(err, -r, "export seccomp filter");
   off_t size = lseek(fd, 0, SEEK_END);
   if (size <= 0 || size % (off_t) sizeof(struct sock_filter) != 0 ||
-      size / (off_t) sizeof(struct sock_filter) > BPF_MAXINSNS - 8)
+      size / (off_t) sizeof(struct sock_filter) > BPF_MAXINSNS - ENOSYS_PREFIX_LEN)
     return lc_error_set(err, E2BIG, "seccomp filter too large");
-  out->insns = xmalloc((size_t) size + 8 * sizeof(struct sock_filter));
-  if (pread(fd, out->insns + 5, (size_t) size, 0) != size)
+  out->insns = xmalloc((size_t) size + ENOSYS_PREFIX_LEN * sizeof(struct sock_filter));
+  if (pread(fd, out->insns + ENOSYS_PREFIX_LEN, (size_t) size, 0) != size)
     return lc_error_sys(err, errno, "read seccomp filter");
   out->len = (unsigned short) (size / (off_t) sizeof(struct sock_filter));
   return 0;
 }
 
 /* Prepend: on the native arch, syscall numbers above the profile's highest
- * get ENOSYS.  All BPF jumps are forward and relative, so the exported
- * program is unaffected by what comes before it. */
+ * get ENOSYS.  x32 syscalls share x86_64's audit arch with bit 30 set
+ * (__X32_SYSCALL_BIT): they go to the profile as they are, so that a
+ * profile listing SCMP_ARCH_X32 (Docker's default) keeps the ENOSYS rule
+ * for native calls.  All BPF jumps are forward and relative, so the
+ * exported program is unaffected by what comes before it. */
 static void prepend_enosys(struct lc_seccomp_prog *p, int max_nr)
 {
-  struct sock_filter pre[5] = {
+  struct sock_filter pre[ENOSYS_PREFIX_LEN] = {
     BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LC_AUDIT_ARCH_NATIVE, 0, 3),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LC_AUDIT_ARCH_NATIVE, 0, 4),
     BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000U, 2, 0),
     BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t) max_nr, 0, 1),
     BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
   };
   memcpy(p->insns, pre, sizeof pre);
-  p->len = (unsigned short) (p->len + 5);
+  p->len = (unsigned short) (p->len + ENOSYS_PREFIX_LEN);
 }
 
 static void drop_prefix(struct lc_seccomp_prog *p)
 {
-  memmove(p->insns, p->insns + 5, p->len * sizeof(struct sock_filter));
+  memmove(p->insns, p->insns + ENOSYS_PREFIX_LEN, p->len * sizeof(struct sock_filter));
 }
 
 static int compile(const struct lc_seccomp *s, struct lc_seccomp_prog *out, lc_error_t *err)
@@ -360,8 +367,7 @@ static int compile(const struct lc_seccomp *s, struct lc_seccomp_prog *out, lc_e
   if (r < 0)
     return r;
   bool errno_default = (def & 0xffff0000U) == SCMP_ACT_ERRNO(0);
-  bool x32 = strv_contains(s->architectures, "SCMP_ARCH_X32");
-  if (errno_default && max_nr >= 0 && !x32 && LC_AUDIT_ARCH_NATIVE)
+  if (errno_default && max_nr >= 0 && LC_AUDIT_ARCH_NATIVE)
     prepend_enosys(out, max_nr);
   else
     drop_prefix(out);
