@@ -1,0 +1,3 @@
+#!/bin/bash
+source "$(dirname "$0")/lib.sh" "$@"
+skip_all "being written"
