@@ -183,7 +183,8 @@ int lc_setup_fds(int keep, lc_error_t *err)
 
 static int stage_fds(const struct lc_init_args *a, char **state_json, lc_error_t *err)
 {
-  return lc_setup_fds(a->preserve_fds > a->listen_fds ? a->preserve_fds : a->listen_fds, err);
+  /* runc: stdio + $LISTEN_FDS + --preserve-fds N, the LISTEN_FDS first. */
+  return lc_setup_fds(a->listen_fds + a->preserve_fds, err);
 }
 
 static const struct {

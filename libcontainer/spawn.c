@@ -63,7 +63,7 @@ static void child_close_fds(const struct lc_init_args *a)
     keep[n++] = a->console_fd;
   if (lc_log_fd() >= 0)
     keep[n++] = lc_log_fd();
-  int preserved = a->preserve_fds > a->listen_fds ? a->preserve_fds : a->listen_fds;
+  int preserved = a->listen_fds + a->preserve_fds;
   for (int fd = 3; fd < 3 + preserved && n < LC_ARRAY_SIZE(keep); fd++)
     keep[n++] = fd;
   (void) lc_close_fds_except(3, keep, n);
