@@ -149,6 +149,33 @@ int lc_run(const struct lc_context *ctx, int *exit_status, lc_error_t *err);
 int lc_kill(const struct lc_context *ctx, int signo, bool all, lc_error_t *err);
 int lc_delete(const struct lc_context *ctx, bool force, lc_error_t *err);
 
+/* ---- operations on the container's cgroup (container-cgroup.c) ------------ */
+
+/* Freeze / thaw every process (runc's pause and resume); `state` then says
+ * "paused" / "running".  pause needs a created or running container
+ * ("container not running"), resume a paused one ("container not paused"). */
+int lc_pause(const struct lc_context *ctx, lc_error_t *err);
+int lc_resume(const struct lc_context *ctx, lc_error_t *err);
+/* The host pids of every process in the container's cgroup and its
+ * sub-cgroups, sorted (malloc'd; *n may be 0).  Without a cgroup
+ * (--cgroup-manager disabled), the init's pid while it lives. */
+int lc_ps(const struct lc_context *ctx, pid_t **pids, size_t *n, lc_error_t *err);
+/* Apply a runtime-spec LinuxResources JSON object (update --resources) over
+ * the container's current resources: given fields replace the current
+ * ones, the rest stay; devices are rewritten only when the object has
+ * "devices". */
+int lc_update(const struct lc_context *ctx, const char *resources_json, size_t len,
+              lc_error_t *err);
+/* events: called with one JSON line (no newline); a negative return
+ * (-errno) stops the stream. */
+typedef int (*lc_event_fn)(const char *json, void *arg);
+/* runc's events: with `stats_only` one {"type":"stats","id":..,"data":..}
+ * line; else a stats line every `interval_ms` (0: 5000) and
+ * {"type":"oom","id":..} lines when the OOM killer strikes, until the
+ * container's init exits (then returns 0). */
+int lc_events(const struct lc_context *ctx, bool stats_only, uint64_t interval_ms,
+              lc_event_fn emit, void *arg, lc_error_t *err);
+
 /* ---- exec: a new process in a running container ---------------------------- */
 
 struct lc_exec_opts {

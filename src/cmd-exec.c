@@ -1,15 +1,21 @@
-/* cmd-exec.c — exec and ps: their full runc option sets, parsed and checked.
- * The library calls (lc_exec, lc_ps) land with their issues; until then
- * main.c's table marks both verbs pending and reports "not implemented yet"
- * after a successful parse.
+/* cmd-exec.c — exec and ps: their runc option sets -> lc_exec / lc_ps.
+ * `ps` prints the pids as a JSON array (-f json) or, like runc, runs ps(1)
+ * with the given arguments (default -ef) and keeps the header and the
+ * lines whose PID column belongs to the container.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "cli.h"
+#include "error.h"
+#include "fsutil.h"
 #include "names.h"
 #include "xalloc.h"
 
@@ -265,6 +271,87 @@ static const struct cli_syntax ps_syntax = {
   .stop_at_operand = true, /* everything after the id is for ps(1) */
 };
 
+static void print_pids_json(const pid_t *pids, size_t n)
+{
+  putchar('[');
+  for (size_t i = 0; i < n; i++)
+    printf("%s%d", i ? "," : "", (int) pids[i]);
+  printf("]\n");
+}
+
+static bool has_pid(const pid_t *pids, size_t n, long pid)
+{
+  for (size_t i = 0; i < n; i++)
+    if (pids[i] == pid)
+      return true;
+  return false;
+}
+
+/* Run ps(1) with `args` (default -ef) and read all its output. */
+static int run_ps(struct cli *cli, char **args, int nargs, char **out)
+{
+  char *def[] = {"-ef"};
+  char **v = xzalloc((size_t) (nargs + 2) * sizeof *v);
+  v[0] = "ps";
+  for (int i = 0; i < (nargs ? nargs : 1); i++)
+    v[i + 1] = nargs ? args[i] : def[i];
+  int fd[2];
+  if (pipe2(fd, O_CLOEXEC) < 0) {
+    free(v);
+    return cli_fail(cli, "ps: pipe: %s", strerror(errno));
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fd[1], STDOUT_FILENO);
+    execvp("ps", v);
+    fprintf(stderr, "ocirun: ps: exec \"ps\": %s\n", strerror(errno));
+    _exit(127);
+  }
+  free(v);
+  close(fd[1]);
+  lc_error_t err = {0};
+  size_t len;
+  int r = pid < 0 ? -errno : lc_read_all(fd[0], out, &len, &err);
+  close(fd[0]);
+  int status = 0;
+  while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  lc_error_clear(&err);
+  if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    free(*out);
+    *out = NULL;
+    return cli_fail(cli, "ps: ps(1) failed (exit status %d)", WEXITSTATUS(status));
+  }
+  return 0;
+}
+
+/* runc's table: ps's header, then the lines whose PID column is ours. */
+static int print_ps_table(struct cli *cli, const pid_t *pids, size_t n, char **args, int nargs)
+{
+  _cleanup_free_ char *text = NULL;
+  if (run_ps(cli, args, nargs, &text) < 0)
+    return -1;
+  char *save = NULL, *header = strtok_r(text, "\n", &save);
+  int col = -1, i = 0;
+  _cleanup_free_ char *h = xstrdup(header ? header : "");
+  char *hs = NULL;
+  for (char *f = strtok_r(h, " \t", &hs); f; f = strtok_r(NULL, " \t", &hs), i++)
+    if (strcmp(f, "PID") == 0)
+      col = i;
+  if (col < 0)
+    return cli_fail(cli, "ps: couldn't find PID field in ps output");
+  printf("%s\n", header);
+  for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    _cleanup_free_ char *copy = xstrdup(line);
+    char *ls = NULL, *f = strtok_r(copy, " \t", &ls);
+    for (int k = 0; f && k < col; k++)
+      f = strtok_r(NULL, " \t", &ls);
+    if (f && has_pid(pids, n, strtol(f, NULL, 10)))
+      printf("%s\n", line);
+  }
+  return 0;
+}
+
 int cmd_ps(struct cli *cli, int argc, char **argv)
 {
   struct cli_parser p;
@@ -289,5 +376,16 @@ int cmd_ps(struct cli *cli, int argc, char **argv)
     return cli_fail_lc(cli, &err);
   if (json && n > 1)
     return cli_fail(cli, "ps: ps options cannot be used with --format json");
-  return 0;
+  struct lc_context ctx;
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t np = 0;
+  cli_context(cli, &ctx, ops[0]);
+  if (lc_ps(&ctx, &pids, &np, &err) < 0)
+    return cli_fail_lc(cli, &err);
+  if (json) {
+    print_pids_json(pids, np);
+    return 0;
+  }
+  fflush(stdout);
+  return print_ps_table(cli, pids, np, ops + 1, n - 1);
 }

@@ -1,17 +1,25 @@
-/* cmd-update.c — update, pause, resume, events: runc's option sets, parsed
- * and checked.  The library calls land with the cgroup issues; until then
- * main.c's table marks these verbs pending ("not implemented yet").
+/* cmd-update.c — update, pause, resume, events: runc's option sets ->
+ * lc_update, lc_pause, lc_resume, lc_events.  `update` hands the library a
+ * LinuxResources JSON object: the --resources body as given, or one built
+ * from the flags (the library merges it over the container's current
+ * resources).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "cli.h"
+#include "error.h"
+#include "fsutil.h"
 #include "xalloc.h"
 
 /* ---- update -------------------------------------------------------------- */
@@ -64,7 +72,8 @@ static const struct cli_syntax update_syntax = {
   .args = "[options] <container-id>",
   .opts = update_opts,
   .extra_help = "With --resources the file (or stdin) holds a runtime-spec LinuxResources\n"
-                "object (config-linux.md) and the other options are ignored.\n",
+                "object (config-linux.md) and the other options are ignored.  Resources\n"
+                "not given keep their current values.\n",
 };
 
 /* "512m" -> 536870912; byte options take binary k/m/g/t suffixes (with an
@@ -125,6 +134,82 @@ static int update_option(struct cli *cli, struct update_opts *o, int key, const 
   return cli_fail(cli, "update: unhandled option %d", key);
 }
 
+/* Append `"key":value` to a JSON object being built in *s. */
+static void json_add(char **s, const char *key, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+static void json_add(char **s, const char *key, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  char *v = NULL;
+  if (vasprintf(&v, fmt, ap) < 0)
+    abort();
+  va_end(ap);
+  char *n = xasprintf("%s%s\"%s\":%s", *s ? *s : "", *s ? "," : "", key, v);
+  free(v);
+  free(*s);
+  *s = n;
+}
+
+static void json_num(char **s, const struct update_opts *o, enum update_num i, const char *key)
+{
+  if (o->set[i])
+    json_add(s, key, "%" PRId64, o->num[i]);
+}
+
+/* A JSON string for a cpuset list: only digits, ',' and '-' are allowed. */
+static int json_cpuset(struct cli *cli, char **s, const char *key, const char *v)
+{
+  if (!v)
+    return 0;
+  if (v[strspn(v, "0123456789,-")])
+    return cli_fail(cli, "update: invalid value \"%s\" for --%s", v,
+                    strcmp(key, "cpus") ? "cpuset-mems" : "cpuset-cpus");
+  json_add(s, key, "\"%s\"", v);
+  return 0;
+}
+
+/* The flags as a LinuxResources object (only what was given). */
+static int flags_json(struct cli *cli, const struct update_opts *o, char **out)
+{
+  _cleanup_free_ char *mem = NULL, *cpu = NULL, *pids = NULL, *blk = NULL;
+  json_num(&mem, o, U_MEMORY, "limit");
+  json_num(&mem, o, U_MEMORY_SWAP, "swap");
+  json_num(&mem, o, U_MEMORY_RESERVATION, "reservation");
+  json_num(&cpu, o, U_CPU_SHARES, "shares");
+  json_num(&cpu, o, U_CPU_QUOTA, "quota");
+  json_num(&cpu, o, U_CPU_PERIOD, "period");
+  json_num(&cpu, o, U_CPU_RT_PERIOD, "realtimePeriod");
+  json_num(&cpu, o, U_CPU_RT_RUNTIME, "realtimeRuntime");
+  if (json_cpuset(cli, &cpu, "cpus", o->cpuset_cpus) < 0
+      || json_cpuset(cli, &cpu, "mems", o->cpuset_mems) < 0)
+    return -1;
+  json_num(&pids, o, U_PIDS_LIMIT, "limit");
+  json_num(&blk, o, U_BLKIO_WEIGHT, "weight");
+  char *s = NULL;
+  if (mem)
+    json_add(&s, "memory", "{%s}", mem);
+  if (cpu)
+    json_add(&s, "cpu", "{%s}", cpu);
+  if (pids)
+    json_add(&s, "pids", "{%s}", pids);
+  if (blk)
+    json_add(&s, "blockIO", "{%s}", blk);
+  *out = xasprintf("{%s}", s ? s : "");
+  free(s);
+  return 0;
+}
+
+/* --resources FILE, or - for stdin. */
+static int read_resources(struct cli *cli, const char *path, char **out, size_t *len)
+{
+  bool in = strcmp(path, "-") == 0;
+  int r = lc_read_file_at(AT_FDCWD, in ? "/dev/stdin" : path, out, len, &cli->err);
+  if (r < 0 && in) /* stdin may be a pipe that /dev/stdin cannot reopen */
+    r = lc_read_all(STDIN_FILENO, out, len, &cli->err);
+  return r < 0 ? lc_error_prefix(&cli->err, "update: resources"), -1 : 0;
+}
+
 int cmd_update(struct cli *cli, int argc, char **argv)
 {
   struct cli_parser p;
@@ -137,25 +222,51 @@ int cmd_update(struct cli *cli, int argc, char **argv)
   if (r == 0)
     r = cli_want_id(cli, &p, &id);
   cli_parser_free(&p);
-  return r < 0 ? cli_parse_done(cli) : 0;
+  if (r < 0)
+    return cli_parse_done(cli);
+  if (!o.resources && (o.l3_cache_schema || o.mem_bw_schema))
+    return cli_fail(cli, "update: Intel RDT is not supported by this build");
+  _cleanup_free_ char *body = NULL;
+  size_t len = 0;
+  if (o.resources ? read_resources(cli, o.resources, &body, &len) : flags_json(cli, &o, &body))
+    return -1;
+  if (!o.resources)
+    len = strlen(body);
+  struct lc_context ctx;
+  lc_error_t err = {0};
+  cli_context(cli, &ctx, id);
+  if (lc_update(&ctx, body, len, &err) < 0)
+    return cli_fail_lc(cli, &err);
+  return 0;
 }
 
 /* ---- pause, resume ------------------------------------------------------- */
 
 static const struct cli_syntax id_only_syntax = {"<container-id>", cli_no_opts};
 
-int cmd_pause(struct cli *cli, int argc, char **argv)
+static int pause_or_resume(struct cli *cli, int argc, char **argv,
+                           int (*op)(const struct lc_context *, lc_error_t *))
 {
   const char *id;
+  struct lc_context ctx;
+  lc_error_t err = {0};
   int r = cli_parse_flags_id(cli, &id_only_syntax, argc, argv, NULL, &id, NULL, 0);
-  return r < 0 ? -1 : 0;
+  if (r != 0)
+    return r > 0 ? 0 : -1;
+  cli_context(cli, &ctx, id);
+  if (op(&ctx, &err) < 0)
+    return cli_fail_lc(cli, &err);
+  return 0;
+}
+
+int cmd_pause(struct cli *cli, int argc, char **argv)
+{
+  return pause_or_resume(cli, argc, argv, lc_pause);
 }
 
 int cmd_resume(struct cli *cli, int argc, char **argv)
 {
-  const char *id;
-  int r = cli_parse_flags_id(cli, &id_only_syntax, argc, argv, NULL, &id, NULL, 0);
-  return r < 0 ? -1 : 0;
+  return pause_or_resume(cli, argc, argv, lc_resume);
 }
 
 /* ---- events -------------------------------------------------------------- */
@@ -201,6 +312,15 @@ static int parse_duration(const char *s, double *ns)
   return total > 0 ? 0 : -EINVAL;
 }
 
+/* One event per line, flushed at once (a reader follows the stream). */
+static int print_event(const char *json, void *arg)
+{
+  (void) arg;
+  if (printf("%s\n", json) < 0 || fflush(stdout) != 0)
+    return -(errno ? errno : EPIPE);
+  return 0;
+}
+
 int cmd_events(struct cli *cli, int argc, char **argv)
 {
   struct cli_parser p;
@@ -220,6 +340,13 @@ int cmd_events(struct cli *cli, int argc, char **argv)
   if (r == 0)
     r = cli_want_id(cli, &p, &id);
   cli_parser_free(&p);
-  (void) stats;
-  return r < 0 ? cli_parse_done(cli) : 0;
+  if (r < 0)
+    return cli_parse_done(cli);
+  struct lc_context ctx;
+  lc_error_t err = {0};
+  cli_context(cli, &ctx, id);
+  uint64_t ms = interval_ns < 1e6 ? 1 : (uint64_t) (interval_ns / 1e6);
+  if (lc_events(&ctx, stats, ms, print_event, NULL, &err) < 0)
+    return cli_fail_lc(cli, &err);
+  return 0;
 }
