@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "container.h"
 #include "error.h"
@@ -120,7 +121,8 @@ int lc_start(const struct lc_context *ctx, lc_error_t *err)
 }
 
 /* Every process in the init's pid namespace (when it has its own), else
- * just the init.  The cgroup-based walk replaces this once cgroups land. */
+ * just the init: for a container without a cgroup (--cgroup-manager
+ * disabled); one with a cgroup is signalled through it (cgroup.c). */
 static void kill_all(const struct lc_state_record *rec, int signo)
 {
   char path[64];
@@ -146,6 +148,8 @@ static int signal_init(const struct lc_state_record *rec, int signo, bool all, l
   _cleanup_close_ int pidfd = pidfd_open_checked(rec, err);
   if (pidfd < 0)
     return pidfd;
+  if (all && rec->cgroup_path) /* every process of the cgroup, the init included */
+    return lc_cgroup_record_signal(rec, signo, err);
   if (all)
     kill_all(rec, signo);
   if (syscall(SYS_pidfd_send_signal, pidfd, signo, NULL, 0) < 0)
@@ -178,7 +182,12 @@ int lc_kill_and_wait(const struct lc_state_record *rec, lc_error_t *err)
   lc_error_clear(&ignored);
   if (pidfd < 0)
     return 0; /* already gone */
-  kill_all(rec, SIGKILL);
+  if (rec->cgroup_path && lc_cgroup_record_signal(rec, SIGKILL, &ignored) < 0) {
+    lc_debug("%s", ignored.msg); /* the pidfd signal below still reaches the init */
+    lc_error_clear(&ignored);
+  }
+  if (!rec->cgroup_path)
+    kill_all(rec, SIGKILL);
   if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
     return lc_error_sys(err, errno, "kill container init");
   struct pollfd pf = {pidfd, POLLIN, 0};
@@ -223,6 +232,11 @@ int lc_delete_locked(struct lc_state_dir *dir, struct lc_state_record *rec, bool
     if (r < 0)
       return r;
   }
+  /* The cgroup goes before the state: if it cannot be removed, the record
+   * that names it stays for another delete. */
+  int r = lc_cgroup_record_remove(rec, err);
+  if (r < 0)
+    return r;
   if (rec)
     run_poststop(rec);
   return lc_state_dir_destroy(dir, err);

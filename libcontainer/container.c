@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "container.h"
 #include "error.h"
@@ -115,7 +116,7 @@ static int spawn_container(const struct lc_context *ctx, struct lc_create_job *j
   int r = lc_seccomp_compile(job->spec, &a.seccomp, err);
   if (r < 0)
     return r;
-  struct lc_spawn_env env = {&a, job->rec};
+  struct lc_spawn_env env = {&a, job->rec, job->cgroup};
   r = lc_spawn(&env, &job->child, err);
   lc_seccomp_prog_free(&a.seccomp);
   return r;
@@ -147,6 +148,7 @@ void lc_create_job_release(struct lc_create_job *job)
   lc_state_dir_close(&job->dir);
   lc_state_record_free(job->rec);
   lc_spec_free(job->spec);
+  lc_cgroup_free(job->cgroup);
   free(job->bundle);
   memset(job, 0, sizeof *job);
   job->child.pidfd = job->child.pty_master = -1;
@@ -169,11 +171,17 @@ int lc_create_job(const struct lc_context *ctx, bool foreground, struct lc_creat
     return r;
   if ((r = lc_lsm_check(job->spec, err)) < 0)
     return r;
+  if ((r = lc_cgroup_prepare(ctx, job->spec, &job->cgroup, err)) < 0)
+    return r;
   _cleanup_free_ char *rootfs = abs_rootfs(job->bundle, job->spec);
   job->rec = new_record(ctx, job->bundle, rootfs, job->spec);
+  if (job->cgroup) /* named before it exists: delete --force can clean up */
+    job->rec->cgroup_path = lc_cgroup_serialize(job->cgroup);
   if ((r = lc_state_dir_create(ctx->root, ctx->id, &job->dir, err)) < 0)
     return r;
   r = lc_state_record_write(&job->dir, job->rec, err);
+  if (r == 0)
+    r = lc_cgroup_setup(job->cgroup, job->spec, job->bundle, job->dir.dirfd, err);
   if (r == 0)
     r = lc_state_fifo_create(&job->dir, err);
   if (r == 0)
@@ -185,6 +193,7 @@ int lc_create_job(const struct lc_context *ctx, bool foreground, struct lc_creat
       kill(job->child.pid, SIGKILL);
       waitpid(job->child.pid, NULL, 0);
     }
+    lc_cgroup_remove_created(job->cgroup);
     lc_error_t ignored = {0};
     lc_state_dir_destroy(&job->dir, &ignored);
     lc_error_clear(&ignored);

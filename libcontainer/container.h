@@ -18,6 +18,7 @@ struct lc_create_job {
   struct lc_state_record *rec;
   struct lc_state_dir dir;       /* locked until released */
   struct lc_spawn_result child;
+  struct lc_cgroup *cgroup;      /* NULL with --cgroup-manager disabled (cgroup.h) */
 };
 
 int lc_create_job(const struct lc_context *ctx, bool foreground, struct lc_create_job *job,

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "error.h"
 #include "fsutil.h"
@@ -48,6 +49,52 @@ pid_t lc_clone(int flags, int *pidfd)
     pid = (pid_t) syscall(SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
   }
   return pid;
+}
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+pid_t lc_clone_into(int flags, int *pidfd, int cgroupfd, bool *placed)
+{
+  *placed = false;
+  if (cgroupfd >= 0) {
+    struct clone_args args = {
+      .flags = (uint64_t) flags | CLONE_PIDFD | CLONE_INTO_CGROUP,
+      .pidfd = (uint64_t) (uintptr_t) pidfd,
+      .exit_signal = SIGCHLD,
+      .cgroup = (uint64_t) cgroupfd,
+    };
+    *placed = true; /* before the call: the child's copy must say so too */
+    pid_t pid = (pid_t) syscall(SYS_clone3, &args, sizeof args);
+    if (pid >= 0)
+      return pid;
+    /* Linux < 5.7 (E2BIG/EINVAL), or a cgroup clone3 cannot enter:
+     * cgroup.procs then says why. */
+    *placed = false;
+  }
+  return lc_clone(flags, pidfd);
+}
+
+void lc_spawn_child_cgroup(int sock, bool new_cgroupns)
+{
+  lc_error_t err = {0};
+  int r = lc_sync_expect(sock, LC_SYNC_CGROUP_JOINED, NULL, &err);
+  if (r == 0 && new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+    r = lc_error_sys(&err, errno, "create cgroup namespace");
+  if (r < 0) {
+    lc_sync_send_error(sock, &err);
+    _exit(1);
+  }
+}
+
+int lc_spawn_cgroup_go(const struct lc_cgroup *cg, int sock, pid_t pid, bool placed,
+                       lc_error_t *err)
+{
+  int r = placed ? 0 : lc_cgroup_attach(cg, pid, err);
+  if (r == 0)
+    r = lc_sync_send(sock, LC_SYNC_CGROUP_JOINED, NULL, 0, -1, err);
+  return r;
 }
 
 /* The init must not keep the parent's fds, above all the state dir's lock
@@ -145,11 +192,17 @@ int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_err
     return r;
   }
   struct lc_spawn_result res = {.pidfd = -1, .pty_master = -1};
-  res.pid = lc_clone(lc_ns_clone_flags(env->init->spec), &res.pidfd);
+  int flags = lc_ns_clone_flags(env->init->spec);
+  bool new_cgroupns = flags & CLONE_NEWCGROUP, placed = false;
+  if (env->cgroup)
+    flags &= ~CLONE_NEWCGROUP; /* made by the child once in its cgroup */
+  res.pid = lc_clone_into(flags, &res.pidfd, lc_cgroup_clone_fd(env->cgroup), &placed);
   if (res.pid == 0) {
     struct lc_init_args a = *env->init;
     a.sync_fd = sv[1];
     child_close_fds(&a);
+    if (env->cgroup)
+      lc_spawn_child_cgroup(a.sync_fd, new_cgroupns);
     lc_init_main(&a);
   }
   int clone_errno = errno;
@@ -160,6 +213,8 @@ int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_err
     return lc_error_sys(err, clone_errno, "clone");
   }
   env->rec->pub.pid = res.pid;
+  if (r == 0 && env->cgroup)
+    r = lc_spawn_cgroup_go(env->cgroup, sv[0], res.pid, placed, err);
   if (r == 0)
     r = lc_spawn_drive(env->init->spec, env->rec, sv[0], &res, err);
   close(sv[0]);

@@ -20,6 +20,7 @@
   X(LC_SYNC_HOOKS_DONE, "HOOKS_DONE")         /* parent: hooks ran */                            \
   X(LC_SYNC_PTY_MASTER, "PTY_MASTER")         /* child: the pty master (fd) for `run -t` */      \
   X(LC_SYNC_SECCOMP_FD, "SECCOMP_FD")         /* child: the seccomp notify listener (fd) */    \
+  X(LC_SYNC_CGROUP_JOINED, "CGROUP_JOINED")   /* parent: you are in the cgroup, go on */         \
   X(LC_SYNC_READY, "READY")                   /* child: waiting on exec.fifo */                  \
   X(LC_SYNC_ERROR, "ERROR")                   /* either side: failed, payload = message */
 
