@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "container.h"
 #include "error.h"
@@ -28,6 +29,7 @@
 #include "init.h"
 #include "log.h"
 #include "procattr.h"
+#include "spawn.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -54,6 +56,9 @@ static int child_setup(const struct lc_exec_child *c, char **path, lc_error_t *e
   int r = join_namespaces(c, err);
   if (r == 0 && c->proc->terminal)
     r = lc_terminal_setup(c->proc, c->console_fd, c->sync_fd, err);
+  /* fds first: an early seccomp filter may not allow close_range */
+  if (r == 0)
+    r = lc_setup_fds(c->preserve_fds, err);
   if (r == 0)
     r = lc_setup_process(c->proc, c->seccomp, c->sync_fd, err);
   if (r == 0)
@@ -62,8 +67,6 @@ static int child_setup(const struct lc_exec_child *c, char **path, lc_error_t *e
     r = lc_proc_no_new_privs(c->proc, err);
   if (r == 0 && !lc_setup_seccomp_early(c->proc, c->seccomp) && c->seccomp->notify)
     r = lc_setup_load_seccomp(c->seccomp, c->sync_fd, err);
-  if (r == 0)
-    r = lc_setup_fds(c->preserve_fds, err);
   /* A detached exec outlives the runtime that started it. */
   if (r == 0 && c->detach && prctl(PR_SET_PDEATHSIG, 0) < 0)
     r = lc_error_sys(err, errno, "prctl(PR_SET_PDEATHSIG)");
@@ -103,6 +106,7 @@ struct exec_job {
   struct lc_spec *spec;
   struct lc_process *proc;
   struct lc_seccomp_prog seccomp;
+  struct lc_cgroup *cgroup; /* the container's cgroup (NULL: none recorded) */
   int ns_fds[LC_NS__COUNT];
   int init_pidfd;
   int console_fd;
@@ -115,6 +119,7 @@ static void job_release(struct exec_job *j)
   lc_closep(&j->init_pidfd);
   lc_closep(&j->console_fd);
   lc_seccomp_prog_free(&j->seccomp);
+  lc_cgroup_free(j->cgroup);
   lc_process_free(j->proc);
   lc_spec_free(j->spec);
   lc_state_record_free(j->rec);
@@ -170,6 +175,8 @@ static int load_job(const struct lc_context *ctx, const struct lc_exec_opts *o,
     return r;
   if ((r = lc_seccomp_compile(j->spec, &j->seccomp, err)) < 0)
     return r;
+  if (j->rec->cgroup_path && (r = lc_cgroup_load(j->rec->cgroup_path, &j->cgroup, err)) < 0)
+    return r;
   if (j->proc->terminal && o->console_socket) {
     j->console_fd = lc_console_connect(o->console_socket, err);
     if (j->console_fd < 0)
@@ -193,7 +200,10 @@ static int spawn_exec(struct exec_job *j, const struct lc_exec_opts *o,
     close(sv[1]);
     return r;
   }
-  res->pid = lc_clone(0, &res->pidfd);
+  /* Into the container's cgroup before anything runs in it, like the init
+   * (runc exec does the same): its limits and `ps`/`kill --all` cover us. */
+  bool placed = false;
+  res->pid = lc_clone_into(0, &res->pidfd, lc_cgroup_clone_fd(j->cgroup), &placed);
   if (res->pid == 0) {
     struct lc_exec_child c = {j->proc, &j->seccomp, {0}, sv[1], j->console_fd,
                               o->preserve_fds, o->detach};
@@ -209,6 +219,8 @@ static int spawn_exec(struct exec_job *j, const struct lc_exec_opts *o,
     if (lc_log_fd() >= 0)
       keep[n++] = lc_log_fd();
     (void) lc_close_fds_except(3 + o->preserve_fds, keep, n);
+    if (j->cgroup)
+      lc_spawn_child_cgroup(sv[1], false);
     lc_exec_child_main(&c);
   }
   int clone_errno = errno;
@@ -218,6 +230,8 @@ static int spawn_exec(struct exec_job *j, const struct lc_exec_opts *o,
     close(sv[0]);
     return lc_error_sys(err, clone_errno, "clone");
   }
+  if (r == 0 && j->cgroup)
+    r = lc_spawn_cgroup_go(j->cgroup, sv[0], res->pid, placed, err);
   if (r == 0)
     r = lc_spawn_drive(j->spec, j->rec, sv[0], res, err);
   close(sv[0]);

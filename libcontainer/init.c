@@ -195,7 +195,8 @@ static const struct {
   {"rootfs", stage_rootfs},           {"kernel parameters", stage_kernel_params},
   {"hooks", stage_runtime_hooks},     {"createContainer hooks", stage_container_hooks},
   {"pivot", stage_pivot},             {"terminal", stage_terminal},
-  {"process", stage_process},         {"fds", stage_fds},
+  /* fds before process: an early seccomp filter may not allow close_range */
+  {"fds", stage_fds},                 {"process", stage_process},
 };
 
 /* Wait for `start`: reopening the O_PATH fd for writing blocks until a
