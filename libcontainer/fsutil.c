@@ -132,12 +132,11 @@ int lc_mkdir_p(const char *path, mode_t mode, lc_error_t *err)
 
 static int rm_children(int dfd, lc_error_t *err)
 {
-  DIR *d = fdopendir(dfd);
+  _cleanup_closedir_ DIR *d = fdopendir(dfd);
   if (!d) {
     close(dfd);
     return lc_error_sys(err, errno, "fdopendir");
   }
-  _cleanup_closedir_ DIR *owned = d;
   struct dirent *de;
   while ((de = readdir(d))) {
     if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
