@@ -111,6 +111,13 @@ int lc_terminal_setup(const struct lc_process *p, int console_sock, int sync_soc
                          .ws_col = (unsigned short) p->console_width};
     if (ioctl(s, TIOCSWINSZ, &ws) < 0)
       return lc_error_sys(err, errno, "set console size");
+  } else if (console_sock < 0) {
+    /* Foreground: our stdin is still the runtime's terminal.  Copy its size
+     * now, before the process runs; the proxy's copy at start comes too late
+     * for a process that asks at once (it saw 0x0). */
+    struct winsize ws;
+    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+      (void) ioctl(s, TIOCSWINSZ, &ws);
   }
   if (fchown(s, p->user.uid, (gid_t) -1) < 0)
     return lc_error_sys(err, errno, "chown pty");
