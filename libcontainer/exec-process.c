@@ -84,6 +84,8 @@ static void apply_opts(struct lc_process *p, const struct lc_exec_opts *o)
     memcpy(p->user.additional_gids, o->additional_gids, o->n_additional_gids * sizeof(uint32_t));
     p->user.n_additional_gids = o->n_additional_gids;
   }
+  /* --cap: bounding, effective and permitted, like runc 1.1.5 (CapAmb and
+   * CapInh stay as configured: DESIGN.md §5 rule 8, CVE-2022-29162). */
   for (size_t i = 0; o->caps && o->caps[i]; i++) {
     if (!p->capabilities)
       p->capabilities = caps_dup(NULL);
@@ -91,7 +93,6 @@ static void apply_opts(struct lc_process *p, const struct lc_exec_opts *o)
     add_cap(&c->bounding, &c->has_bounding, o->caps[i]);
     add_cap(&c->effective, &c->has_effective, o->caps[i]);
     add_cap(&c->permitted, &c->has_permitted, o->caps[i]);
-    add_cap(&c->ambient, &c->has_ambient, o->caps[i]);
   }
   if (o->no_new_privs)
     p->no_new_privileges = true;
