@@ -28,6 +28,7 @@
 #include "fsutil.h"
 #include "init.h"
 #include "log.h"
+#include "lsm.h"
 #include "procattr.h"
 #include "spawn.h"
 #include "state.h"
@@ -172,6 +173,12 @@ static int load_job(const struct lc_context *ctx, const struct lc_exec_opts *o,
   if ((r = lc_spec_load(j->rec->pub.bundle, &j->spec, err)) < 0)
     return r;
   if ((r = lc_exec_build_process(j->spec, o, &j->proc, err)) < 0)
+    return r;
+  /* The process's own labels (--apparmor, --process-label, process.json),
+   * refused up front like create's when the LSM is off (fail closed with a
+   * clear message, before any process exists). */
+  struct lc_spec labels = {.process = j->proc};
+  if ((r = lc_lsm_check(&labels, err)) < 0)
     return r;
   if ((r = lc_seccomp_compile(j->spec, &j->seccomp, err)) < 0)
     return r;
