@@ -53,7 +53,7 @@ static const uint64_t mount_extensions_done = LC_MEXT_TMPCOPYUP | LC_MEXT_SRC_NO
 
 /* features-linux.md § Cgroup. */
 static const struct feature cgroup_managers[] = {
-  {"v1", false}, {"v2", false}, /* no cgroup is created yet: the cgroups issue */
+  {"v1", true}, {"v2", true}, /* cgroupfs manager (cgroup.c); no systemd manager */
   {"systemd", false}, {"systemdUser", false}, {"rdma", false},
 };
 
