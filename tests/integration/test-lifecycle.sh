@@ -142,7 +142,9 @@ ID=$(cid sigkill)
 sk=$!
 _it_bg_pids+=("$sk")
 retry 100 0.05 grep -q '^ready=1$' "$TEST_TMP/sk.out"
-capture rt kill "$ID" KILL
+# Not `rt`: capture's timeout must bound it (a run holding the state lock once hung it).
+IT_TIMEOUT=10 capture "$OCIRUN" --root "$ROOT" kill "$ID" KILL
+is "runtime.md § Kill: kill of a foreground run's container" "$RC" 0 || kill -9 "$sk"
 wait "$sk"
 is "runtime.md § Lifecycle: run relays a SIGKILL death as 128+9" "$?" 137
 set_args "$B" /probe echo hello
@@ -171,7 +173,7 @@ fgdel=$!
 _it_bg_pids+=("$fgdel")
 retry 100 0.05 grep -q '^ready=1$' "$TEST_TMP/fgdel.out"
 IT_TIMEOUT=10 capture "$OCIRUN" --root "$ROOT" kill "$ID" USR1
-is "runtime.md § Kill: kill works while a foreground run waits" "$RC" 0 || diag "$ERR"
+is "runtime.md § Kill: kill works while a foreground run waits" "$RC" 0 || kill -9 "$fgdel"
 check "runtime.md § Kill: ... and delivers" retry 100 0.05 grep -q '^ignored=SIGUSR1$' "$TEST_TMP/fgdel.out"
 IT_TIMEOUT=10 capture "$OCIRUN" --root "$ROOT" delete --force "$ID"
 is "runtime.md § Delete: delete --force of a foreground run's container" "$RC" 0 || diag "$ERR"
