@@ -66,13 +66,37 @@ static int open_fifo_and_read(struct lc_state_dir *dir, int pidfd, lc_error_t *e
       return lc_error_sys(err, errno, "poll exec.fifo");
     }
     if (pf[0].revents & POLLIN) {
-      char c;
-      if (read(fd, &c, 1) == 1)
+      char buf[4096];
+      ssize_t n = read(fd, buf, sizeof buf - 1);
+      if (n > 0 && buf[0] == '0')
         return 0;
+      if (n > 0) { /* "1" + the init's error (a startContainer hook) */
+        buf[n] = '\0';
+        return lc_error_set(err, EIO, "%s", buf + 1);
+      }
     }
     if (pf[1].revents & POLLIN)
       return lc_error_set(err, ESRCH, "container init exited before start");
   }
+}
+
+/* runtime.md § Lifecycle step 9: a failing poststart hook is an error
+ * and stops the container (delete then destroys it, steps 12-13). */
+static int run_poststart(const struct lc_state_record *rec, lc_error_t *err)
+{
+  struct lc_spec *spec = NULL;
+  int r = lc_spec_load(rec->pub.bundle, &spec, err);
+  if (r < 0)
+    return r;
+  _cleanup_free_ char *json = lc_hook_state_json(rec, LC_STATUS_RUNNING);
+  r = lc_hooks_run(&spec->hooks.poststart, "poststart", json, err);
+  lc_spec_free(spec);
+  if (r < 0) {
+    lc_error_t ignored = {0};
+    lc_kill_and_wait(rec, &ignored);
+    lc_error_clear(&ignored);
+  }
+  return r;
 }
 
 int lc_start_locked(struct lc_state_dir *dir, struct lc_state_record *rec, lc_error_t *err)
@@ -94,17 +118,7 @@ int lc_start_locked(struct lc_state_dir *dir, struct lc_state_record *rec, lc_er
   lc_error_t ignored = {0};
   lc_state_fifo_remove(dir, &ignored);
   lc_error_clear(&ignored);
-  /* poststart: failures are warnings (runtime.md § Lifecycle step 8). */
-  struct lc_spec *spec = NULL;
-  lc_error_t herr = {0};
-  if (rec->pub.bundle && lc_spec_load(rec->pub.bundle, &spec, &herr) == 0) {
-    _cleanup_free_ char *json = lc_hook_state_json(rec, LC_STATUS_RUNNING);
-    if (lc_hooks_run_all(&spec->hooks.poststart, "poststart", json, &herr) < 0)
-      lc_warn("%s", herr.msg);
-  }
-  lc_error_clear(&herr);
-  lc_spec_free(spec);
-  return 0;
+  return run_poststart(rec, err);
 }
 
 int lc_start(const struct lc_context *ctx, lc_error_t *err)
@@ -201,7 +215,7 @@ int lc_kill_and_wait(const struct lc_state_record *rec, lc_error_t *err)
   return 0;
 }
 
-static void run_poststop(const struct lc_state_record *rec)
+void lc_run_poststop(const struct lc_state_record *rec)
 {
   struct lc_spec *spec = NULL;
   lc_error_t herr = {0};
@@ -238,7 +252,7 @@ int lc_delete_locked(struct lc_state_dir *dir, struct lc_state_record *rec, bool
   if (r < 0)
     return r;
   if (rec)
-    run_poststop(rec);
+    lc_run_poststop(rec);
   return lc_state_dir_destroy(dir, err);
 }
 

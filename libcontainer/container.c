@@ -184,14 +184,22 @@ int lc_create_job(const struct lc_context *ctx, bool foreground, struct lc_creat
     r = lc_cgroup_setup(job->cgroup, job->spec, job->bundle, job->dir.dirfd, err);
   if (r == 0)
     r = lc_state_fifo_create(&job->dir, err);
-  if (r == 0)
+  if (r == 0) {
+    job->spawned = true;
     r = spawn_container(ctx, job, err);
+  }
   if (r == 0)
     r = finish_create(ctx, job, err);
   if (r < 0) {
     if (job->child.pid > 0) {
       kill(job->child.pid, SIGKILL);
       waitpid(job->child.pid, NULL, 0);
+    }
+    /* A failed create is destroyed like a deleted container: poststop
+     * runs too (runtime.md § Lifecycle steps 3-5 -> 12-13; runc does). */
+    if (job->spawned) {
+      job->rec->pub.pid = 0;
+      lc_run_poststop(job->rec);
     }
     lc_cgroup_remove_created(job->cgroup);
     lc_error_t ignored = {0};

@@ -13,6 +13,7 @@
 /* A create in progress or just finished, kept open by `run`. */
 struct lc_create_job {
   bool foreground;               /* `run` without --detach: may keep the pty */
+  bool spawned;                  /* the init was started: a failure runs poststop */
   char *bundle;                  /* absolute */
   struct lc_spec *spec;
   struct lc_state_record *rec;
@@ -29,6 +30,8 @@ void lc_create_job_release(struct lc_create_job *job);
 int lc_start_locked(struct lc_state_dir *dir, struct lc_state_record *rec, lc_error_t *err);
 /* Kill the init and wait (bounded) for it to be gone. */
 int lc_kill_and_wait(const struct lc_state_record *rec, lc_error_t *err);
+/* poststop hooks (runtime.md § Lifecycle step 13): failures only warn. */
+void lc_run_poststop(const struct lc_state_record *rec);
 /* delete on an open, locked container; destroys dir. */
 int lc_delete_locked(struct lc_state_dir *dir, struct lc_state_record *rec, bool force,
                      lc_error_t *err);

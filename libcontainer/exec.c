@@ -95,7 +95,8 @@ void lc_exec_child_main(const struct lc_exec_child *c)
   lc_error_t ignored = {0};
   if (lc_proc_cpu_affinity(c->proc->exec_cpu_affinity_final, &ignored) < 0)
     lc_error_clear(&ignored);
-  char **env = c->proc->env ? c->proc->env : (char *[]){NULL};
+  char **env = strv_dup(c->proc->env);
+  lc_proc_env_add_home(&env, c->proc->user.uid);
   lc_setup_exec(c->proc, c->seccomp, path, env);
 }
 

@@ -199,22 +199,30 @@ static const struct {
   {"fds", stage_fds},                 {"process", stage_process},
 };
 
-/* Wait for `start`: reopening the O_PATH fd for writing blocks until a
- * reader opens the fifo. */
-static int wait_for_start(const struct lc_init_args *a, lc_error_t *err)
+/* Wait for `start` (reopening the O_PATH fd for writing blocks until a
+ * reader opens the fifo), run the startContainer hooks, and answer on the
+ * fifo: "0", or "1" and the error, which `start` reports as its own
+ * (runtime.md § Lifecycle step 7).  The hooks see status "created". */
+static int start_handshake(const struct lc_init_args *a, char *state_json, lc_error_t *err)
 {
   char p[32];
   _cleanup_close_ int fd = open(lc_fd_path(a->fifo_fd, p, sizeof p), O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return lc_error_sys(err, errno, "open exec.fifo");
-  if (write(fd, "0", 1) != 1)
+  char *st = state_json ? strstr(state_json, "\"status\":\"creating\"") : NULL;
+  if (st)
+    memcpy(st, "\"status\":\"created\" ", 19);
+  int r = lc_hooks_run(&a->spec->hooks.start_container, "startContainer", state_json, err);
+  _cleanup_free_ char *answer = r < 0 ? xasprintf("1%.4000s", err->msg) : xstrdup("0");
+  if (write(fd, answer, strlen(answer)) < 0 && r == 0)
     return lc_error_sys(err, errno, "write exec.fifo");
-  return 0;
+  return r;
 }
 
 static char **exec_env(const struct lc_init_args *a)
 {
   char **env = strv_dup(a->spec->process->env);
+  lc_proc_env_add_home(&env, a->spec->process->user.uid);
   if (a->listen_fds > 0) {
     _cleanup_free_ char *n = xasprintf("LISTEN_FDS=%d", a->listen_fds);
     _cleanup_free_ char *pid = xasprintf("LISTEN_PID=%d", getpid());
@@ -289,11 +297,9 @@ void lc_init_main(const struct lc_init_args *a)
     _exit(1);
   }
   close(a->sync_fd);
-  if (wait_for_start(a, &err) < 0)
-    lc_setup_die(&err);
+  if (start_handshake(a, state_json, &err) < 0)
+    _exit(1); /* `start` reports the error */
   close(a->fifo_fd);
-  if (lc_hooks_run(&a->spec->hooks.start_container, "startContainer", state_json, &err) < 0)
-    lc_setup_die(&err);
   lc_error_t ignored = {0};
   if (lc_proc_cpu_affinity(a->spec->process->exec_cpu_affinity_final, &ignored) < 0)
     lc_error_clear(&ignored);

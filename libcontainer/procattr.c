@@ -270,6 +270,41 @@ int lc_proc_no_new_privs(const struct lc_process *p, lc_error_t *err)
   return 0;
 }
 
+/* The home field of uid's line in an /etc/passwd stream, or NULL. */
+static char *passwd_home(FILE *f, uid_t uid)
+{
+  char *line = NULL, *home = NULL;
+  size_t cap = 0;
+  while (!home && getline(&line, &cap, f) > 0) {
+    line[strcspn(line, "\n")] = '\0';
+    char *fields[7] = {0};
+    size_t n = 0;
+    for (char *p = line; p && n < 7; n++) { /* name:pw:uid:gid:gecos:home:shell */
+      fields[n] = p;
+      p = strchr(p, ':');
+      if (p)
+        *p++ = '\0';
+    }
+    if (n >= 6 && *fields[2] && strtoul(fields[2], NULL, 10) == uid && *fields[5])
+      home = xstrdup(fields[5]);
+  }
+  free(line);
+  return home;
+}
+
+/* runc and crun add HOME when the process env has none: the user's home
+ * from the container's /etc/passwd (we are pivoted), else "/". */
+void lc_proc_env_add_home(char ***env, uid_t uid)
+{
+  for (size_t i = 0; *env && (*env)[i]; i++)
+    if (strncmp((*env)[i], "HOME=", 5) == 0)
+      return;
+  _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+  _cleanup_free_ char *home = f ? passwd_home(f, uid) : NULL;
+  _cleanup_free_ char *kv = xasprintf("HOME=%s", home ? home : "/");
+  strv_push(env, kv);
+}
+
 static const char *env_path(char *const *env)
 {
   for (size_t i = 0; env && env[i]; i++)

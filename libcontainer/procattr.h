@@ -30,6 +30,9 @@ int lc_proc_no_new_privs(const struct lc_process *p, lc_error_t *err);
  * `exec: "foo": executable file not found in $PATH`. */
 int lc_proc_find_exec(const struct lc_process *p, char **out, lc_error_t *err);
 
+/* Add HOME=<home of uid in /etc/passwd, or "/"> unless env has HOME. */
+void lc_proc_env_add_home(char ***env, uid_t uid);
+
 /* Parse a cpu list "0-3,7" into a cpu_set_t-sized mask. */
 int lc_parse_cpuset(const char *s, void *set, size_t setsize, lc_error_t *err);
 

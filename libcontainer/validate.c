@@ -59,7 +59,8 @@ static bool has_ns(const struct lc_spec *spec, enum lc_ns_type t)
 /* ---- process ------------------------------------------------------------ */
 
 /* config.md § Process: args needs at least one entry on POSIX, cwd is
- * absolute; create needs a process at all. */
+ * absolute; create needs a process at all.  consoleSize without a terminal
+ * is ignored (runtimes MUST ignore it), not refused. */
 static int check_process(const struct lc_spec *spec, const char *bundle, lc_error_t *err)
 {
   const struct lc_process *p = spec->process;
@@ -69,8 +70,6 @@ static int check_process(const struct lc_spec *spec, const char *bundle, lc_erro
     return lc_error_set(err, EINVAL, "process.args: must not be empty");
   if (!p->cwd || p->cwd[0] != '/')
     return not_absolute(err, "process.cwd", p->cwd ? p->cwd : "");
-  if (p->has_console_size && !p->terminal)
-    return lc_error_set(err, EINVAL, "process.consoleSize: requires process.terminal");
   return 0;
 }
 

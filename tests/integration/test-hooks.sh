@@ -108,8 +108,7 @@ is "config.md § StartContainer: runs before the user program" \
   "$(awk -F'\t' '$1 == "startContainer" || $1 == "user-process" {print $1}' "$LOG" | tr '\n' ' ')" \
   "startContainer user-process "
 is "config.md § StartContainer: state on stdin: id" "$(field startContainer .id)" "$ID"
-todo "config.md § StartContainer: status created (runc)" \
-  "init passes the createRuntime state (status creating)" test "$(field startContainer .status)" = created
+is "config.md § StartContainer: status created (runc)" "$(field startContainer .status)" created
 is "config.md § Poststart: status running" "$(field poststart .status)" running
 is "config.md § Poststart: pid" "$(field poststart .pid)" "$pid"
 is "config.md § Poststart: runs in the runtime mount namespace" "$(field poststart .mnt)" "$HOST_MNT"
@@ -162,8 +161,8 @@ for h in prestart createRuntime createContainer; do
   is "runtime.md § Errors: $h failure: one error line" "$(printf '%s' "$ERR" | awk 'END {print NR}')" 1
   like "runtime.md § Errors: $h failure: the line names the hook and its status" "$ERR" "$h.*(status 3|exit)"
   unlike "runtime.md § Lifecycle: $h failure: the user program never ran" "$(cat "$LOG" 2>/dev/null)" user-process
-  todo "runtime.md § Lifecycle: $h failure continues at step 12-13: poststop runs" \
-    "a failed create does not run poststop hooks" grep -q '^poststop' "$LOG"
+  check "runtime.md § Lifecycle: $h failure continues at step 12-13: poststop runs" \
+    grep -q '^poststop' "$LOG"
   assert_clean "runtime.md § Lifecycle: a failing $h hook leaves nothing behind"
 done
 
@@ -192,8 +191,8 @@ ID=$(cid failstart)
 capture rt create --bundle "$B" "$ID"
 is "config.md § StartContainer: create with a failing startContainer hook" "$RC" 0 || diag "$ERR"
 capture rt start "$ID"
-todo "runtime.md § Lifecycle: step 7: a failing startContainer hook fails start" \
-  "the init runs the hook after start read the fifo; start has returned 0" test "$RC" != 0
+isnt "runtime.md § Lifecycle: step 7: a failing startContainer hook fails start" "$RC" 0
+like "runtime.md § Errors: ... naming the hook" "$ERR" 'startContainer'
 check "runtime.md § Lifecycle: ... the container stops" retry 100 0.05 \
   eval "[ \"\$(rt state '$ID' 2>/dev/null | jq -r .status)\" = stopped ]"
 sleep 0.2
@@ -206,9 +205,10 @@ set_args "$B" /probe wait-signal
 ID=$(cid failpoststart)
 capture rt create --bundle "$B" "$ID"
 capture rt start "$ID"
-todo "runtime.md § Lifecycle: step 9: a failing poststart hook fails start" \
-  "ocirun only warns (the pre-1.1 spec wording)" test "$RC" != 0
-like "runtime.md § Warnings: the poststart failure is reported" "$ERR" 'poststart'
+isnt "runtime.md § Lifecycle: step 9: a failing poststart hook fails start" "$RC" 0
+like "runtime.md § Errors: the poststart failure is reported" "$ERR" 'poststart'
+check "runtime.md § Lifecycle: step 9: ... and the container is stopped" retry 100 0.05 \
+  eval "[ \"\$(rt state '$ID' 2>/dev/null | jq -r .status)\" = stopped ]"
 rt delete --force "$ID" >/dev/null 2>&1
 
 # poststop failing: a warning; the next poststop hooks still run and delete succeeds.

@@ -59,8 +59,8 @@ like "config.md § Process: empty env value kept" "$env" '^EMPTY=$'
 like "config.md § Process: PATH from the config" "$env" '^PATH=/usr/local/sbin:'
 unlike "config.md § Process: no host environment leaks" "$env" '^(LISTEN_FDS|NOTIFY_SOCKET|IT_TIMEOUT)='
 # runc and crun add HOME (from the rootfs's /etc/passwd, else "/") when the config has none.
-todo "config.md § Process: HOME=/ added for a user without a passwd entry (runc compat)" \
-  "ocirun does not add HOME" grep -qx 'HOME=/' <<<"$env"
+check "config.md § Process: HOME=/ added for a user without a passwd entry (runc compat)" \
+  grep -qx 'HOME=/' <<<"$env"
 is "config.md § Process: cwd that did not exist is created" "$(kv "$(section cwd)" cwd)" /tmp/made/here
 rl=$(section rlimits)
 is "config.md § POSIX process: RLIMIT_NOFILE soft/hard" "$(kv "$rl" RLIMIT_NOFILE)" "123 456"
