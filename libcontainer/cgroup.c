@@ -791,20 +791,18 @@ static int signal_pids(const struct lc_cgroup *cg, int signo, lc_error_t *err)
 
 int lc_cgroup_signal(const struct lc_cgroup *cg, int signo, lc_error_t *err)
 {
-  const struct lc_cg_hier *u = unified(cg);
-  if (signo == SIGKILL && u && u->dirfd >= 0) {
-    lc_error_t e = {0};
-    int r = lc_write_file_at(u->dirfd, "cgroup.kill", "1", &e);
-    lc_error_clear(&e);
-    if (r == 0) /* Linux >= 5.14 */
-      return 0;
-  }
   /* Frozen, nothing can fork between listing and signalling.  A cgroup
-   * that was frozen already stays so, except for SIGKILL: a frozen task
-   * only dies once thawed. */
+   * that was frozen already stays so, except for SIGKILL: a task frozen by
+   * the v1 freezer only dies once thawed. */
   bool v2, was = lc_cgroup_is_frozen(cg);
   bool froze = false;
   lc_error_t e = {0};
+  const struct lc_cg_hier *u = unified(cg);
+  if (signo == SIGKILL && u && u->dirfd >= 0
+      && lc_write_file_at(u->dirfd, "cgroup.kill", "1", &e) == 0) { /* Linux >= 5.14 */
+    return was ? lc_cgroup_freeze(cg, false, err) : 0;
+  }
+  lc_error_clear(&e);
   if (!was && freezer(cg, &v2)) {
     froze = lc_cgroup_freeze(cg, true, &e) == 0;
     if (!froze)

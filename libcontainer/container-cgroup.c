@@ -311,16 +311,15 @@ static int merged_resources(int dirfd, const char *body, char **merged, bool *de
 int lc_update(const struct lc_context *ctx, const char *json, size_t len, lc_error_t *err)
 {
   struct lc_resources *check = NULL, *eff = NULL;
-  int r = lc_resources_parse(json, len, &check, err); /* the body alone must be valid */
-  lc_resources_free(check);
-  if (r < 0)
-    return r;
   struct ctr c;
   _cleanup_free_ char *body = xstrndup(json, len), *merged = NULL;
   bool devices = false;
-  r = ctr_open(ctx, false, true, &c, err);
+  /* runc's order: the container first, then the body. */
+  int r = ctr_open(ctx, false, true, &c, err);
   if (r == 0 && !alive(c.st))
     r = lc_error_set(err, EINVAL, "container not running");
+  if (r == 0 && (r = lc_resources_parse(json, len, &check, err)) < 0) /* the body alone */
+    lc_error_prefix(err, "resources");
   if (r == 0)
     r = merged_resources(c.dir.dirfd, body, &merged, &devices, err);
   if (r == 0)
@@ -329,6 +328,7 @@ int lc_update(const struct lc_context *ctx, const char *json, size_t len, lc_err
     r = lc_cgroup_set(c.cg, eff, devices, err);
   if (r == 0)
     r = lc_write_file_atomic_at(c.dir.dirfd, RESOURCES_FILE, merged, strlen(merged), 0600, err);
+  lc_resources_free(check);
   lc_resources_free(eff);
   ctr_close(&c);
   return r;

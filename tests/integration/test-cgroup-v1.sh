@@ -169,6 +169,41 @@ is "delete" "$RC" 0 || diag "$ERR"
 is "delete removed every cgroup directory" \
   "$(find /sys/fs/cgroup -maxdepth 5 -type d -name "$(cid full)" 2>/dev/null)" ""
 
+# A paused container can be deleted with --force (SIGKILL only lands once thawed on v1).
+B=$(new_bundle pz)
+set_args "$B" /probe sleep 300
+start_sleeper "$B" "$(cid pz)"
+capture rt pause "$(cid pz)"
+t0=$(date +%s%N)
+capture rt delete --force "$(cid pz)"
+t1=$(date +%s%N)
+is "delete --force of a paused container" "$RC" 0 || diag "$ERR"
+like "... without waiting for a timeout ($(((t1 - t0) / 1000000)) ms)" "$(((t1 - t0) / 1000000))" \
+  '^[0-9]{1,4}$'
+is "... and its cgroup is gone" "$(find /sys/fs/cgroup -maxdepth 5 -type d -name "$(cid pz)")" ""
+
+# Without a pid namespace the init's children outlive it: ps and kill --all find them through
+# the cgroup, and delete kills the stragglers before removing it.
+B=$(new_bundle linger)
+printf '/probe sleep 300 &\n/probe sleep 300 &\nexec /probe sleep 300\n' >"$B/rootfs/bg.sh"
+set_args "$B" /bin/sh /bg.sh
+cfg "$B" '.linux.namespaces |= map(select(.type != "pid"))'
+start_sleeper "$B" "$(cid linger)"
+nprocs() { rt ps -f json "$(cid linger)" | jq length; }
+retry 50 0.1 test "$(nprocs)" = 3
+is "ps -f json: every process of the cgroup" "$(nprocs)" 3
+capture rt kill --all "$(cid linger)" STOP
+is "kill --all STOP reaches all three" \
+  "$RC $(for p in $(rt ps -f json "$(cid linger)" | jq -r '.[]'); do awk '{print $3}' /proc/$p/stat; done | tr -d '\n')" \
+  "0 TTT"
+rt kill --all "$(cid linger)" CONT
+capture rt kill "$(cid linger)" KILL
+retry 50 0.1 test "$(rt state "$(cid linger)" | jq -r .status)" = stopped
+is "the init is dead, two children linger in the cgroup" "$(nprocs)" 2
+capture rt delete "$(cid linger)"
+is "delete kills the stragglers and removes the cgroup" \
+  "$RC $(find /sys/fs/cgroup -maxdepth 5 -type d -name "$(cid linger)")" "0 " || diag "$ERR"
+
 # ---- limits by behaviour ---------------------------------------------------------------------
 B=$(new_bundle oom)
 set_args "$B" /probe alloc 200
