@@ -214,6 +214,19 @@ run_ctr "$B" "$(cid oom)"
 is "a memory limit OOM-kills probe alloc (137)" "$RC" 137 || diag "$OUT $ERR"
 rt delete --force "$(cid oom)" >/dev/null 2>&1
 
+# events without --stats: an "oom" line when the OOM killer strikes inside a live container.
+B=$(new_bundle oomev)
+printf '/probe sleep 1\n/probe alloc 200\nexec /probe sleep 300\n' >"$B/rootfs/oom.sh"
+set_args "$B" /bin/sh /oom.sh
+cfg "$B" '.linux.resources.memory = {"limit": 33554432}'
+[ -e /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] &&
+  cfg "$B" '.linux.resources.memory.swap = 33554432'
+start_sleeper "$B" "$(cid oomev)"
+capture timeout 4 "$OCIRUN" --root "$ROOT" events --interval 1m "$(cid oomev)"
+like "events streams {\"type\":\"oom\"} (memory.oom_control oom_kill)" "$OUT" \
+  "^\\{\"type\":\"oom\",\"id\":\"$(cid oomev)\"\\}\$" || diag "$ERR"
+rt delete --force "$(cid oomev)" >/dev/null 2>&1
+
 B=$(new_bundle pids)
 set_args "$B" /probe fork-bomb 40
 cfg "$B" '.linux.resources.pids = {"limit": 10}'

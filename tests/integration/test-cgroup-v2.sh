@@ -103,10 +103,15 @@ is "device filter: /dev/kmsg denied, /dev/null allowed" "$(grep errno <<<"$OUT" 
 like "cgroup namespace rooted at the container's cgroup" "$OUT" '^0::/$'
 
 B=$(new_bundle oom)
-set_args "$B" /probe alloc 200
+printf '/probe sleep 1\n/probe alloc 200\necho alloc=$?\nexec /probe sleep 300\n' >"$B/rootfs/oom.sh"
+set_args "$B" /bin/sh /oom.sh
 cfg "$B" '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
-run_ctr "$B" "$(cid oom)"
-is "memory limit OOM-kills probe alloc (137)" "$RC" 137 || diag "$OUT $ERR"
+run_ctr "$B" "$(cid oom)" -d
+ctr_out=$OUT_FILE
+capture timeout 8 "$OCIRUN" --root "$ROOT" events --interval 1m "$(cid oom)"
+like "memory limit: events streams {\"type\":\"oom\"} (memory.events oom_kill)" "$OUT" \
+  "^\\{\"type\":\"oom\",\"id\":\"$(cid oom)\"\\}\$" || diag "$ERR"
+is "memory limit OOM-kills probe alloc (137)" "$(kv "$(cat "$ctr_out")" alloc)" 137
 
 B=$(new_bundle pids)
 set_args "$B" /probe fork-bomb 40
