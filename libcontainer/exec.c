@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -170,7 +171,12 @@ static int load_job(const struct lc_context *ctx, const struct lc_exec_opts *o,
   if (st == LC_STATUS_STOPPED || st == LC_STATUS_CREATING)
     return lc_error_set(err, ESRCH, "cannot exec in a stopped container");
   if (st == LC_STATUS_PAUSED && !o->ignore_paused)
-    return lc_error_set(err, EBUSY, "cannot exec in a paused container");
+    return lc_error_set(err, EBUSY, "cannot exec in a paused container (use --ignore-paused to override)");
+  /* --ignore-paused: the child freezes as it enters the cgroup and is READY
+   * only after `resume`, which takes this lock exclusively; holding ours
+   * until READY would deadlock the two (runc's exec simply waits). */
+  if (st == LC_STATUS_PAUSED)
+    flock(j->dir.lockfd, LOCK_UN);
   if ((r = lc_spec_load(j->rec->pub.bundle, &j->spec, err)) < 0)
     return r;
   if ((r = lc_exec_build_process(j->spec, o, &j->proc, err)) < 0)
