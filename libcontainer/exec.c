@@ -171,7 +171,8 @@ static int load_job(const struct lc_context *ctx, const struct lc_exec_opts *o,
   if (st == LC_STATUS_STOPPED || st == LC_STATUS_CREATING)
     return lc_error_set(err, ESRCH, "cannot exec in a stopped container");
   if (st == LC_STATUS_PAUSED && !o->ignore_paused)
-    return lc_error_set(err, EBUSY, "cannot exec in a paused container (use --ignore-paused to override)");
+    return lc_error_set(err, EBUSY,
+                        "cannot exec in a paused container (use --ignore-paused to override)");
   /* --ignore-paused: the child freezes as it enters the cgroup and is READY
    * only after `resume`, which takes this lock exclusively; holding ours
    * until READY would deadlock the two (runc's exec simply waits). */
