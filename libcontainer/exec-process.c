@@ -65,11 +65,27 @@ static struct lc_process *process_dup(const struct lc_process *src)
   return p;
 }
 
+/* --env K=V: replace the container's K (runc: the last one wins; with two
+ * entries getenv would still find the container's first), else append. */
+static void set_env(char ***env, const char *kv)
+{
+  const char *eq = strchr(kv, '=');
+  size_t klen = eq ? (size_t) (eq - kv) : strlen(kv);
+  for (size_t i = 0; *env && (*env)[i]; i++) {
+    if (strncmp((*env)[i], kv, klen) == 0 && (*env)[i][klen] == '=') {
+      free((*env)[i]);
+      (*env)[i] = xstrdup(kv);
+      return;
+    }
+  }
+  strv_push(env, kv);
+}
+
 static void apply_opts(struct lc_process *p, const struct lc_exec_opts *o)
 {
   p->args = strv_dup(o->args);
   for (size_t i = 0; o->env && o->env[i]; i++)
-    strv_push(&p->env, o->env[i]);
+    set_env(&p->env, o->env[i]);
   if (o->cwd) {
     free(p->cwd);
     p->cwd = xstrdup(o->cwd);
@@ -120,6 +136,7 @@ int lc_exec_build_process(const struct lc_spec *spec, const struct lc_exec_opts 
       (*out)->terminal = true;
     if (r == 0 && (!(*out)->args || !(*out)->args[0])) {
       lc_process_free(*out);
+      *out = NULL; /* the caller frees *out too: no dangling pointer */
       r = lc_error_set(err, EINVAL, "args: must not be empty");
     }
     return r < 0 ? lc_error_prefix(err, "process file \"%s\"", o->process_file) : 0;
