@@ -3,10 +3,10 @@
 #
 #   tests/bench/run.sh [--quick] [--runtimes ocirun,crun,runc] [--leak-check [N]] [-n N]
 #                      [--sections lifecycle,exec,memlimit,statelist,parallel] [--levels 1,100]
-#                      [--build DIR] [--no-floor]
+#                      [--build DIR | --ocirun PATH] [--no-floor]
 #
-# Builds ocirun and the floor (tests/bench/floor.c) in build-bench (release; --build DIR to use
-# another build), makes one busybox bundle (contrib/mkbundle.sh, process /bin/true), and runs
+# Builds ocirun in build-bench (release; --build DIR to use another build dir, --ocirun PATH to
+# take a binary as it is), compiles the floor (floor.c) and the stopwatch (spawn.c), makes one busybox bundle (contrib/mkbundle.sh, process /bin/true), and runs
 # tests/bench/bench.py, which interleaves the runtimes round-robin and prints a markdown table of
 # medians and ratios to crun; the JSON lands in tests/bench/results/ (gitignored), the table in
 # tests/bench/results/latest.md.  A full run takes a few minutes, --quick about one.
@@ -14,23 +14,32 @@
 # what they left (mounts, cgroups, state dirs, fds, processes).
 #
 # Needs root, python3, busybox-static, jq, and crun/runc when they are benchmarked
-# (contrib/deps-bench.sh).  crun 1.8 refuses a cgroup v1 hybrid layout without a v1 hugetlb
-# hierarchy: when crun is benchmarked and hugetlb is not mounted, this script mounts it on
-# /sys/fs/cgroup/hugetlb for the run and unmounts it at the end.  Everything else stays in a
-# temporary directory that is removed at the end.
+# (contrib/deps-bench.sh).  It runs in its own mount namespace (unshare -m, private).  crun 1.8
+# refuses a cgroup v1 hybrid layout without a v1 hugetlb hierarchy: when crun is benchmarked and
+# hugetlb is not mounted, this script mounts it in its work dir, in that namespace only (every
+# runtime of the run sees it; nothing changes under /sys/fs/cgroup) and unmounts it at the end.  Everything else stays in a
+# temporary tmpfs that is removed at the end.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 die() { echo "bench: $*" >&2; exit 1; }
 
-build=$top/build-bench runtimes=ocirun,crun,runc floor=1 leak='' pass=()
+# Run in a private mount namespace: the tmpfs work dir and the hugetlb hierarchy crun needs are
+# then seen by the benchmark only, never by other users of the machine, and vanish with it.
+if [ -z "${OCIRUN_BENCH_NS:-}" ] && [ "$(id -u)" = 0 ]; then
+  command -v unshare >/dev/null || die "unshare not found (util-linux)"
+  OCIRUN_BENCH_NS=1 exec unshare --mount --propagation private "$0" "$@"
+fi
+
+build=$top/build-bench ocirun='' runtimes=ocirun,crun,runc floor=1 leak='' pass=()
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) pass+=(--quick); shift ;;
     --runtimes) [ $# -ge 2 ] || die "--runtimes needs a value"; runtimes=$2; shift 2 ;;
     --runtimes=*) runtimes=${1#*=}; shift ;;
     --build) [ $# -ge 2 ] || die "--build needs a value"; build=$(realpath "$2"); shift 2 ;;
+    --ocirun) [ $# -ge 2 ] || die "--ocirun needs a value"; ocirun=$(realpath "$2"); shift 2 ;;
     --no-floor) floor=0; shift ;;
     --leak-check)
       if [ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]]; then leak=$2; shift 2; else leak=1000; shift; fi ;;
@@ -43,15 +52,21 @@ done
 command -v python3 >/dev/null || die "python3 not found"
 command -v jq >/dev/null || die "jq not found (contrib/deps-bench.sh)"
 
-# Build: release, only the two targets we run.
-if [ ! -f "$build/build.ninja" ]; then
-  meson setup "$build" "$top" --buildtype=release >/dev/null
+# Build: ocirun in release mode; the two helpers are single files, compiled here.
+if [ -z "$ocirun" ]; then
+  if [ ! -f "$build/build.ninja" ]; then
+    meson setup "$build" "$top" --buildtype=release >/dev/null
+  fi
+  ninja -C "$build" -j2 src/ocirun >/dev/null
+  ocirun=$build/src/ocirun
 fi
-ninja -C "$build" -j2 src/ocirun tests/bench/ocirun-floor tests/bench/ocirun-bench-spawn >/dev/null
-ocirun=$build/src/ocirun
-[ -x "$ocirun" ] || die "no ocirun in \"$build\""
+[ -x "$ocirun" ] || die "no ocirun at \"$ocirun\""
 
+# The work dir (state roots, bundles) is a private tmpfs, like /run where runtimes keep their
+# state on a normal system; on this machine /tmp and /run are on disk, and a state dir on ext4
+# costs every runtime inode allocation and fsync time that no engine host pays.
 work=$(mktemp -d /tmp/ocirun-bench.XXXXXX)
+mount -t tmpfs -o mode=0700,size=512m ocirun-bench "$work"
 hugetlb_mounted=0
 cleanup() {
   local rt
@@ -64,19 +79,22 @@ cleanup() {
       "$bin" --root "$root" delete --force "$id" >/dev/null 2>&1 || true
     done
   done
-  rm -rf "$work"
   if [ "$hugetlb_mounted" = 1 ]; then
-    umount /sys/fs/cgroup/hugetlb && rmdir /sys/fs/cgroup/hugetlb 2>/dev/null || true
+    umount "$work/hugetlb" 2>/dev/null || umount -l "$work/hugetlb"
   fi
+  umount "$work" 2>/dev/null || umount -l "$work"
+  rmdir "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+cc=${CC:-cc}
+$cc -O2 -Wall -o "$work/ocirun-floor" "$here/floor.c"
+$cc -O2 -Wall -o "$work/ocirun-bench-spawn" "$here/spawn.c"
 
 if [[ ,$runtimes, == *,crun,* ]] && [ -d /sys/fs/cgroup/unified ] \
-   && ! grep -q ' /sys/fs/cgroup/hugetlb ' /proc/self/mountinfo \
-; then
-  mkdir -p /sys/fs/cgroup/hugetlb
-  mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb
+   && ! grep -qE ' - cgroup [^ ]+ [^ ]*hugetlb' /proc/self/mountinfo; then
+  mkdir "$work/hugetlb"
+  mount -t cgroup -o hugetlb cgroup "$work/hugetlb"
   hugetlb_mounted=1
 fi
 
@@ -88,7 +106,7 @@ jq '.process.args = ["/bin/true"] | .process.terminal = false | .ociVersion = "1
 mv "$work/config.json" "$work/bundle/config.json"
 
 args=(--bundle "$work/bundle" --workdir "$work" --ocirun "$ocirun" --runtimes "$runtimes"
-      --spawn "$build/tests/bench/ocirun-bench-spawn" --results "$here/results")
-[ "$floor" = 1 ] && args+=(--floor "$build/tests/bench/ocirun-floor")
+      --spawn "$work/ocirun-bench-spawn" --results "$here/results")
+[ "$floor" = 1 ] && args+=(--floor "$work/ocirun-floor")
 [ -n "$leak" ] && args+=(--leak-check "$leak")
 python3 "$here/bench.py" "${args[@]}" "${pass[@]}"
