@@ -367,7 +367,7 @@ static int compile(const struct lc_seccomp *s, struct lc_seccomp_prog *out, lc_e
   if (r < 0)
     return r;
   bool errno_default = (def & 0xffff0000U) == SCMP_ACT_ERRNO(0);
-  if (errno_default && max_nr >= 0 && LC_AUDIT_ARCH_NATIVE)
+  if (errno_default && max_nr >= 0 && LC_AUDIT_ARCH_NATIVE != 0)
     prepend_enosys(out, max_nr);
   else
     drop_prefix(out);
