@@ -57,7 +57,7 @@ for i in $(seq 10); do
   long+=($!)
 done
 retry 100 0.05 nprocs_at_least 11
-capture timeout 2 "$OCIRUN" --root "$ROOT" exec "$ID" /probe exit 5
+capture timeout 2.5 "$OCIRUN" --root "$ROOT" exec "$ID" /probe exit 5
 is "an exec alongside 10 running execs is not serialised behind them" "$RC" 5 || diag "$ERR"
 capture timeout 2 "$OCIRUN" --root "$ROOT" state "$ID"
 is "state answers while execs run" "$RC" 0 || diag "$ERR"
