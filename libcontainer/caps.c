@@ -28,8 +28,8 @@ int lc_caps_kernel_last(void)
   char *s = NULL;
   lc_error_t ignored = {0};
   int last = CAP_LAST_CAP;
-  if (lc_read_file_at(-100 /* AT_FDCWD */, "/proc/sys/kernel/cap_last_cap", &s, NULL, &ignored) ==
-      0)
+  if (lc_read_file_at(-100 /* AT_FDCWD */, "/proc/sys/kernel/cap_last_cap", &s, NULL, &ignored)
+      == 0)
     last = atoi(s);
   free(s);
   lc_error_clear(&ignored);

@@ -46,19 +46,19 @@ static inline void lc_closedirp(DIR **d)
 #define _cleanup_closedir_ _cleanup_(lc_closedirp)
 
 /* Hand an owned pointer on: returns it and clears the owner. */
-#define TAKE_PTR(p)                                                            \
-  ({                                                                           \
-    __typeof__(p) _tp = (p);                                                   \
-    (p) = NULL;                                                                \
-    _tp;                                                                       \
+#define TAKE_PTR(p)                                                                                \
+  ({                                                                                               \
+    __typeof__(p) _tp = (p);                                                                       \
+    (p) = NULL;                                                                                    \
+    _tp;                                                                                           \
   })
 
 /* Hand an owned fd on: returns it and sets the owner to -1. */
-#define TAKE_FD(fd)                                                            \
-  ({                                                                           \
-    int _tf = (fd);                                                            \
-    (fd) = -1;                                                                 \
-    _tf;                                                                       \
+#define TAKE_FD(fd)                                                                                \
+  ({                                                                                               \
+    int _tf = (fd);                                                                                \
+    (fd) = -1;                                                                                     \
+    _tf;                                                                                           \
   })
 
 #define LC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -142,8 +142,8 @@ static void kill_all(const struct lc_state_record *rec, int signo)
   char path[64];
   struct stat init_ns, ns, self_ns;
   snprintf(path, sizeof path, "/proc/%d/ns/pid", rec->pub.pid);
-  if (stat(path, &init_ns) < 0 || stat("/proc/self/ns/pid", &self_ns) < 0 ||
-      init_ns.st_ino == self_ns.st_ino)
+  if (stat(path, &init_ns) < 0 || stat("/proc/self/ns/pid", &self_ns) < 0
+      || init_ns.st_ino == self_ns.st_ino)
     return;
   _cleanup_closedir_ DIR *d = opendir("/proc");
   struct dirent *de;

@@ -89,8 +89,7 @@ static int listen_fds(void)
 }
 
 /* Everything between a validated config and a READY init. */
-static int spawn_container(const struct lc_context *ctx, struct lc_create_job *job,
-                           lc_error_t *err)
+static int spawn_container(const struct lc_context *ctx, struct lc_create_job *job, lc_error_t *err)
 {
   const struct lc_process *p = job->spec->process;
   _cleanup_close_ int console = -1, fifo = -1;
@@ -99,19 +98,25 @@ static int spawn_container(const struct lc_context *ctx, struct lc_create_job *j
     if (console < 0)
       return console;
   } else if (p->terminal && !job->foreground) {
-    return lc_error_set(err, EINVAL,
-                        "process.terminal is true but no --console-socket was given");
+    return lc_error_set(err, EINVAL, "process.terminal is true but no --console-socket was given");
   }
   fifo = openat(job->dir.dirfd, "exec.fifo", O_PATH | O_CLOEXEC);
   if (fifo < 0)
     return lc_error_sys(err, errno, "open exec.fifo");
   const struct lc_namespace *user = lc_spec_namespace(job->spec, LC_NS_USER);
   struct lc_init_args a = {
-    .spec = job->spec, .rootfs = job->rec->pub.rootfs, .bundle = job->rec->pub.bundle,
-    .no_pivot = ctx->no_pivot, .id = ctx->id, .no_new_keyring = ctx->no_new_keyring,
-    .new_userns = user && !user->path, .sync_fd = -1,
-    .fifo_fd = fifo, .console_fd = console,
-    .preserve_fds = ctx->preserve_fds, .listen_fds = listen_fds(),
+    .spec = job->spec,
+    .rootfs = job->rec->pub.rootfs,
+    .bundle = job->rec->pub.bundle,
+    .no_pivot = ctx->no_pivot,
+    .id = ctx->id,
+    .no_new_keyring = ctx->no_new_keyring,
+    .new_userns = user && !user->path,
+    .sync_fd = -1,
+    .fifo_fd = fifo,
+    .console_fd = console,
+    .preserve_fds = ctx->preserve_fds,
+    .listen_fds = listen_fds(),
   };
   int r = lc_seccomp_compile(job->spec, &a.seccomp, err);
   if (r < 0)
@@ -122,8 +127,7 @@ static int spawn_container(const struct lc_context *ctx, struct lc_create_job *j
   return r;
 }
 
-static int finish_create(const struct lc_context *ctx, struct lc_create_job *job,
-                         lc_error_t *err)
+static int finish_create(const struct lc_context *ctx, struct lc_create_job *job, lc_error_t *err)
 {
   struct lc_state_record *rec = job->rec;
   rec->pub.status = LC_STATUS_CREATED;

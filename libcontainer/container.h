@@ -12,14 +12,14 @@
 
 /* A create in progress or just finished, kept open by `run`. */
 struct lc_create_job {
-  bool foreground;               /* `run` without --detach: may keep the pty */
-  bool spawned;                  /* the init was started: a failure runs poststop */
-  char *bundle;                  /* absolute */
+  bool foreground; /* `run` without --detach: may keep the pty */
+  bool spawned;    /* the init was started: a failure runs poststop */
+  char *bundle;    /* absolute */
   struct lc_spec *spec;
   struct lc_state_record *rec;
-  struct lc_state_dir dir;       /* locked until released */
+  struct lc_state_dir dir; /* locked until released */
   struct lc_spawn_result child;
-  struct lc_cgroup *cgroup;      /* NULL with --cgroup-manager disabled (cgroup.h) */
+  struct lc_cgroup *cgroup; /* NULL with --cgroup-manager disabled (cgroup.h) */
 };
 
 int lc_create_job(const struct lc_context *ctx, bool foreground, struct lc_create_job *job,

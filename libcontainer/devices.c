@@ -22,14 +22,13 @@ struct default_dev {
 };
 
 static const struct default_dev default_devices[] = {
-  {"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-  {"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+  {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+  {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
 };
 
 static const char *const dev_symlinks[][2] = {
-  {"/proc/self/fd", "fd"},     {"/proc/self/fd/0", "stdin"},
-  {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
-  {"pts/ptmx", "ptmx"},
+  {"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+  {"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},
 };
 
 bool lc_devices_dev_is_mounted(const struct lc_spec *spec)
@@ -84,8 +83,8 @@ static int make_node(int rootfd, const char *path, char type, int64_t major, int
     if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
       return lc_error_set(err, EEXIST, "device \"%s\": a %s is in the way", path,
                           S_ISLNK(st.st_mode) ? "symlink" : "directory");
-    if ((st.st_mode & S_IFMT) == type_bits(type) &&
-        st.st_rdev == makedev((unsigned) major, (unsigned) minor))
+    if ((st.st_mode & S_IFMT) == type_bits(type)
+        && st.st_rdev == makedev((unsigned) major, (unsigned) minor))
       return 0; /* already there (e.g. a bind-mounted /dev) */
     if (unlinkat(parent, name, 0) < 0)
       return lc_error_sys(err, errno, "replace \"%s\"", path);
@@ -129,8 +128,8 @@ int lc_devices_create(int rootfd, const struct lc_spec *spec, lc_error_t *err)
   for (size_t i = 0; l && i < l->n_devices; i++) {
     const struct lc_device *d = &l->devices[i];
     mode_t perm = d->has_file_mode ? d->file_mode : 0666;
-    int r = make_node(rootfd, d->path, d->type, d->major, d->minor, perm,
-                      d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, err);
+    int r = make_node(rootfd, d->path, d->type, d->major, d->minor, perm, d->has_uid ? d->uid : 0,
+                      d->has_gid ? d->gid : 0, err);
     if (r < 0)
       return lc_error_prefix(err, "linux.devices[%zu]", i);
   }
@@ -146,8 +145,8 @@ int lc_devices_symlinks(int rootfd, lc_error_t *err)
     if (symlinkat(dev_symlinks[i][0], dev, dev_symlinks[i][1]) < 0 && errno != EEXIST)
       return lc_error_sys(err, errno, "symlink \"/dev/%s\"", dev_symlinks[i][1]);
   }
-  if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", dev, "core") < 0 &&
-      errno != EEXIST)
+  if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", dev, "core") < 0
+      && errno != EEXIST)
     return lc_error_sys(err, errno, "symlink \"/dev/core\"");
   return 0;
 }

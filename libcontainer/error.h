@@ -20,8 +20,7 @@ int lc_error_sys(lc_error_t *err, int errnum, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)));
 
 /* Prepend "fmt: " to the message already in `err`; returns -err->errnum. */
-int lc_error_prefix(lc_error_t *err, const char *fmt, ...)
-  __attribute__((format(printf, 2, 3)));
+int lc_error_prefix(lc_error_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Move the error in `src` into `dst` (dst is cleared first). */
 void lc_error_move(lc_error_t *dst, lc_error_t *src);

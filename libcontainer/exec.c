@@ -39,7 +39,7 @@
 
 /* Join order: the user namespace first (it grants the capabilities the
  * other setns calls need), the mount namespace last but one. */
-static const enum lc_ns_type join_order[] = {LC_NS_USER, LC_NS_IPC,   LC_NS_UTS,
+static const enum lc_ns_type join_order[] = {LC_NS_USER,    LC_NS_IPC,    LC_NS_UTS,
                                              LC_NS_NETWORK, LC_NS_CGROUP, LC_NS_MOUNT};
 
 static int join_namespaces(const struct lc_exec_child *c, lc_error_t *err)
@@ -157,8 +157,8 @@ static int open_namespaces(struct exec_job *j, lc_error_t *err)
   return 0;
 }
 
-static int load_job(const struct lc_context *ctx, const struct lc_exec_opts *o,
-                    struct exec_job *j, lc_error_t *err)
+static int load_job(const struct lc_context *ctx, const struct lc_exec_opts *o, struct exec_job *j,
+                    lc_error_t *err)
 {
   int r = lc_id_validate(ctx->id, err);
   if (r == 0)
@@ -202,8 +202,8 @@ static int load_job(const struct lc_context *ctx, const struct lc_exec_opts *o,
   return open_namespaces(j, err);
 }
 
-static int spawn_exec(struct exec_job *j, const struct lc_exec_opts *o,
-                      struct lc_spawn_result *res, lc_error_t *err)
+static int spawn_exec(struct exec_job *j, const struct lc_exec_opts *o, struct lc_spawn_result *res,
+                      lc_error_t *err)
 {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -220,8 +220,8 @@ static int spawn_exec(struct exec_job *j, const struct lc_exec_opts *o,
   bool placed = false;
   res->pid = lc_clone_into(0, &res->pidfd, lc_cgroup_clone_fd(j->cgroup), &placed);
   if (res->pid == 0) {
-    struct lc_exec_child c = {j->proc, &j->seccomp, {0}, sv[1], j->console_fd,
-                              o->preserve_fds, o->detach};
+    struct lc_exec_child c = {j->proc,       &j->seccomp,     {0},      sv[1],
+                              j->console_fd, o->preserve_fds, o->detach};
     memcpy(c.ns_fds, j->ns_fds, sizeof c.ns_fds);
     int keep[LC_NS__COUNT + 4];
     size_t n = 0;

@@ -53,7 +53,7 @@ static const uint64_t mount_extensions_done = LC_MEXT_TMPCOPYUP | LC_MEXT_SRC_NO
 
 /* features-linux.md § Cgroup. */
 static const struct feature cgroup_managers[] = {
-  {"v1", true}, {"v2", true}, /* cgroupfs manager (cgroup.c); no systemd manager */
+  {"v1", true},       {"v2", true}, /* cgroupfs manager (cgroup.c); no systemd manager */
   {"systemd", false}, {"systemdUser", false}, {"rdma", false},
 };
 
@@ -71,8 +71,11 @@ static const struct feature subsystems[] = {
 
 /* --version build flags: what the build linked, from config.h. */
 static const struct feature build_flags[] = {
-  {"SECCOMP", HAVE_SECCOMP}, {"CAP", true},  {"SELINUX", HAVE_SELINUX},
-  {"CRIU", false /* HAVE_CRIU once checkpoint/restore is built */},       {"YAJL", true},
+  {"SECCOMP", HAVE_SECCOMP},
+  {"CAP", true},
+  {"SELINUX", HAVE_SELINUX},
+  {"CRIU", false /* HAVE_CRIU once checkpoint/restore is built */},
+  {"YAJL", true},
 };
 
 /* ---- yajl helpers ------------------------------------------------------ */
@@ -150,8 +153,8 @@ static void gen_mount_options(yajl_gen g)
   const struct lc_mount_opt *t = lc_mount_opt_table(&n);
   _cleanup_free_ const char **names = xzalloc((n + 1) * sizeof *names);
   for (size_t i = 0; i < n; i++)
-    if (mount_kind_implemented(t[i].kind) ||
-        (t[i].kind == LC_MOPT_EXTENSION && (t[i].flag & mount_extensions_done)))
+    if (mount_kind_implemented(t[i].kind)
+        || (t[i].kind == LC_MOPT_EXTENSION && (t[i].flag & mount_extensions_done)))
       names[k++] = t[i].name;
   qsort(names, k, sizeof *names, cmp_str);
   gen_strings(g, "mountOptions", names, k);

@@ -68,8 +68,8 @@ int lc_read_file_at(int dirfd, const char *path, char **out, size_t *len, lc_err
   return 0;
 }
 
-int lc_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len,
-                            mode_t mode, lc_error_t *err)
+int lc_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                            lc_error_t *err)
 {
   char tmp[NAME_MAX + 1];
   const char *base = strrchr(name, '/');

@@ -15,8 +15,8 @@ int lc_read_all(int fd, char **out, size_t *len, lc_error_t *err);
 /* Read dirfd/path (dirfd may be AT_FDCWD); `*len` may be NULL. */
 int lc_read_file_at(int dirfd, const char *path, char **out, size_t *len, lc_error_t *err);
 /* Atomically replace dirfd/name with `data` (mode bits `mode`). */
-int lc_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len,
-                            mode_t mode, lc_error_t *err);
+int lc_write_file_atomic_at(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                            lc_error_t *err);
 /* Same for an arbitrary path (relative to cwd or absolute). */
 int lc_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
                          lc_error_t *err);

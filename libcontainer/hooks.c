@@ -54,10 +54,10 @@ struct hook_exec {
 /* A running hook as the parent sees it. */
 struct hook_proc {
   pid_t pid;
-  int pidfd;          /* -1: fallback polling */
+  int pidfd; /* -1: fallback polling */
   bool reaped;
   int status;
-  int64_t deadline;   /* CLOCK_MONOTONIC ms; -1: no timeout */
+  int64_t deadline; /* CLOCK_MONOTONIC ms; -1: no timeout */
 };
 
 /* > 0 so that they never read as success (0) or -errno. */
@@ -291,8 +291,8 @@ static int hook_supervise(struct hook_proc *p, int wfd, const struct lc_hook *h,
   return hook_status_error(p, stage, index, h->path, err);
 }
 
-int lc_hook_run(const struct lc_hook *hook, const char *stage, size_t index,
-                const char *state_json, int out_fd, int err_fd, lc_error_t *err)
+int lc_hook_run(const struct lc_hook *hook, const char *stage, size_t index, const char *state_json,
+                int out_fd, int err_fd, lc_error_t *err)
 {
   _cleanup_close_ int in_r = -1, in_w = -1, ep_r = -1, ep_w = -1, pidfd = -1;
   int fds[2];

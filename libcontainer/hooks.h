@@ -47,7 +47,7 @@ int lc_hooks_run_io(const struct lc_hook_list *list, const char *stage, const ch
                     int out_fd, int err_fd, unsigned flags, lc_error_t *err);
 
 /* Run one hook; `index` is only used in the error message. */
-int lc_hook_run(const struct lc_hook *hook, const char *stage, size_t index,
-                const char *state_json, int out_fd, int err_fd, lc_error_t *err);
+int lc_hook_run(const struct lc_hook *hook, const char *stage, size_t index, const char *state_json,
+                int out_fd, int err_fd, lc_error_t *err);
 
 #endif

@@ -85,8 +85,7 @@ static int stage_kernel_params(const struct lc_init_args *a, char **state_json, 
 
 /* The parent runs prestart and createRuntime hooks in the runtime's
  * namespaces and sends back the state JSON the container hooks get. */
-static int stage_runtime_hooks(const struct lc_init_args *a, char **state_json,
-                               lc_error_t *err)
+static int stage_runtime_hooks(const struct lc_init_args *a, char **state_json, lc_error_t *err)
 {
   struct lc_sync_msg msg = {.fd = -1};
   int r = lc_sync_send(a->sync_fd, LC_SYNC_HOOKS_REQ, NULL, 0, -1, err);
@@ -99,8 +98,7 @@ static int stage_runtime_hooks(const struct lc_init_args *a, char **state_json,
   return 0;
 }
 
-static int stage_container_hooks(const struct lc_init_args *a, char **state_json,
-                                 lc_error_t *err)
+static int stage_container_hooks(const struct lc_init_args *a, char **state_json, lc_error_t *err)
 {
   return lc_hooks_run(&a->spec->hooks.create_container, "createContainer", *state_json, err);
 }
@@ -191,12 +189,17 @@ static const struct {
   const char *name;
   stage_fn fn;
 } stages[] = {
-  {"user namespace", stage_userns},   {"namespaces", stage_namespaces},
-  {"rootfs", stage_rootfs},           {"kernel parameters", stage_kernel_params},
-  {"hooks", stage_runtime_hooks},     {"createContainer hooks", stage_container_hooks},
-  {"pivot", stage_pivot},             {"terminal", stage_terminal},
+  {"user namespace", stage_userns},
+  {"namespaces", stage_namespaces},
+  {"rootfs", stage_rootfs},
+  {"kernel parameters", stage_kernel_params},
+  {"hooks", stage_runtime_hooks},
+  {"createContainer hooks", stage_container_hooks},
+  {"pivot", stage_pivot},
+  {"terminal", stage_terminal},
   /* fds before process: an early seccomp filter may not allow close_range */
-  {"fds", stage_fds},                 {"process", stage_process},
+  {"fds", stage_fds},
+  {"process", stage_process},
 };
 
 /* Wait for `start` (reopening the O_PATH fd for writing blocks until a
@@ -252,8 +255,8 @@ void lc_setup_die(const lc_error_t *err)
 
 /* The last steps before execve, shared with exec: labels, then seccomp
  * last (DESIGN.md §5 rule 9) unless it was loaded earlier. */
-void lc_setup_exec(const struct lc_process *p, const struct lc_seccomp_prog *sc,
-                   const char *path, char **env)
+void lc_setup_exec(const struct lc_process *p, const struct lc_seccomp_prog *sc, const char *path,
+                   char **env)
 {
   lc_error_t err = {0};
   lc_setup_reset_signals();

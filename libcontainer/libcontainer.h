@@ -85,13 +85,13 @@ const char *lc_status_name(enum lc_status st);
 struct lc_state {
   char *oci_version;
   char *id;
-  pid_t pid;                    /* 0 once stopped */
+  pid_t pid; /* 0 once stopped */
   enum lc_status status;
-  char *bundle;                 /* absolute */
-  char *rootfs;                 /* absolute */
-  char *created;                /* RFC 3339, nanoseconds, UTC */
-  char *owner;                  /* user name of the creator ("" in `state`) */
-  char **annotations;           /* key, value, key, value, ..., NULL */
+  char *bundle;       /* absolute */
+  char *rootfs;       /* absolute */
+  char *created;      /* RFC 3339, nanoseconds, UTC */
+  char *owner;        /* user name of the creator ("" in `state`) */
+  char **annotations; /* key, value, key, value, ..., NULL */
 };
 
 /* Default state root: /run/ocirun for root, $XDG_RUNTIME_DIR/ocirun otherwise. */
@@ -127,17 +127,17 @@ enum lc_cgroup_manager { LC_CGROUP_CGROUPFS = 0, LC_CGROUP_SYSTEMD, LC_CGROUP_DI
 
 /* Everything a lifecycle call needs besides the bundle's config. */
 struct lc_context {
-  const char *root;            /* state root */
+  const char *root; /* state root */
   const char *id;
-  const char *bundle;          /* default: cwd */
+  const char *bundle; /* default: cwd */
   const char *console_socket;
   const char *pid_file;
   int preserve_fds;
   enum lc_cgroup_manager cgroup_manager;
   bool no_pivot;
   bool no_new_keyring;
-  bool detach;                 /* run: return once started */
-  bool keep;                   /* run: keep the state after exit */
+  bool detach; /* run: return once started */
+  bool keep;   /* run: keep the state after exit */
   bool no_subreaper;
 };
 
@@ -173,21 +173,21 @@ typedef int (*lc_event_fn)(const char *json, void *arg);
  * line; else a stats line every `interval_ms` (0: 5000) and
  * {"type":"oom","id":..} lines when the OOM killer strikes, until the
  * container's init exits (then returns 0). */
-int lc_events(const struct lc_context *ctx, bool stats_only, uint64_t interval_ms,
-              lc_event_fn emit, void *arg, lc_error_t *err);
+int lc_events(const struct lc_context *ctx, bool stats_only, uint64_t interval_ms, lc_event_fn emit,
+              void *arg, lc_error_t *err);
 
 /* ---- exec: a new process in a running container ---------------------------- */
 
 struct lc_exec_opts {
-  const char *process_file;    /* a process.json (config.md § Process); replaces the rest */
-  char **args;                 /* command line (NULL-terminated) when no process_file */
-  char **env;                  /* KEY=VALUE added to the container's process env */
+  const char *process_file; /* a process.json (config.md § Process); replaces the rest */
+  char **args;              /* command line (NULL-terminated) when no process_file */
+  char **env;               /* KEY=VALUE added to the container's process env */
   const char *cwd;
   bool has_user, has_gid;
   uint32_t uid, gid;
   uint32_t *additional_gids;
   size_t n_additional_gids;
-  char **caps;                 /* added to bounding, effective, permitted and ambient */
+  char **caps; /* added to bounding, effective, permitted and ambient */
   bool no_new_privs;
   const char *apparmor;
   const char *process_label;

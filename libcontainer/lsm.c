@@ -41,9 +41,9 @@ bool lc_apparmor_enabled(void)
 {
   char *s = NULL;
   lc_error_t ignored = {0};
-  bool on = lc_read_file_at(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", &s, NULL,
-                            &ignored) == 0 &&
-            s[0] == 'Y';
+  bool on =
+    lc_read_file_at(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", &s, NULL, &ignored) == 0
+    && s[0] == 'Y';
   free(s);
   lc_error_clear(&ignored);
   return on;
@@ -52,8 +52,8 @@ bool lc_apparmor_enabled(void)
 int lc_lsm_check(const struct lc_spec *spec, lc_error_t *err)
 {
   const struct lc_process *p = spec->process;
-  bool se = (p && p->selinux_label && *p->selinux_label) ||
-            (spec->linux_ && spec->linux_->mount_label && *spec->linux_->mount_label);
+  bool se = (p && p->selinux_label && *p->selinux_label)
+            || (spec->linux_ && spec->linux_->mount_label && *spec->linux_->mount_label);
   if (se && !lc_selinux_enabled())
     return lc_error_set(err, ENOTSUP, "SELinux label requested but SELinux is not enabled%s",
                         HAVE_SELINUX ? "" : " in this build");
@@ -109,8 +109,7 @@ int lc_keyring_join(const char *id, lc_error_t *err)
     return lc_error_sys(err, errno, "join session keyring \"%s\"", name);
   }
   /* Possessor and user: view|read|write|search|link|setattr. */
-  if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, 0x3f3f0000) < 0 &&
-      errno != EACCES)
+  if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, 0x3f3f0000) < 0 && errno != EACCES)
     return lc_error_sys(err, errno, "set session keyring permissions");
   return 0;
 }

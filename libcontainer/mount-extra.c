@@ -19,7 +19,6 @@
 #include "pathres.h"
 #include "xalloc.h"
 
-
 static int copy_file(int from, int to, const char *name, const struct stat *st, lc_error_t *err)
 {
   _cleanup_close_ int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -109,8 +108,8 @@ static int mount_v1_hierarchies(int dir, unsigned long flags, lc_error_t *err)
   while (r == 0 && getline(&line, &cap, f) > 0) {
     char mp[4096], fstype[64], super[1024];
     char *sep = strstr(line, " - ");
-    if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
-        sscanf(sep + 3, "%63s %*s %1023s", fstype, super) != 2)
+    if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1
+        || sscanf(sep + 3, "%63s %*s %1023s", fstype, super) != 2)
       continue;
     if (strncmp(mp, "/sys/fs/cgroup/", 15) != 0 || strchr(mp + 15, '/'))
       continue;
@@ -133,8 +132,10 @@ static int mount_v1_hierarchies(int dir, unsigned long flags, lc_error_t *err)
     }
     _cleanup_close_ int sub = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     char p[32];
-    if (sub < 0 || mount(v2 ? "cgroup2" : "cgroup", lc_fd_path(sub, p, sizeof p),
-                         v2 ? "cgroup2" : "cgroup", flags, v2 ? NULL : opts) < 0)
+    if (sub < 0
+        || mount(v2 ? "cgroup2" : "cgroup", lc_fd_path(sub, p, sizeof p), v2 ? "cgroup2" : "cgroup",
+                 flags, v2 ? NULL : opts)
+             < 0)
       r = lc_error_sys(err, errno, "mount cgroup \"%s\"", name);
   }
   free(line);
@@ -155,15 +156,17 @@ int lc_mount_cgroup(int rootfd, const char *dest, int target, const struct lc_mo
   /* v1 or hybrid: a tmpfs holding one mount per hierarchy, read-only at the
    * end if asked (the tmpfs itself is made read-only last). */
   if (mount("tmpfs", lc_fd_path(target, p, sizeof p), "tmpfs",
-            (flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+            (flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755")
+      < 0)
     return lc_error_sys(err, errno, "mount tmpfs for cgroups");
   _cleanup_close_ int dir = lc_open_in_root(rootfd, dest, O_RDONLY | O_DIRECTORY, err);
   if (dir < 0)
     return dir;
   int r = mount_v1_hierarchies(dir, flags, err);
-  if (r == 0 && (flags & MS_RDONLY) &&
-      mount(NULL, lc_fd_path(dir, p, sizeof p), NULL,
-            MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
+  if (r == 0 && (flags & MS_RDONLY)
+      && mount(NULL, lc_fd_path(dir, p, sizeof p), NULL,
+               MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755")
+           < 0)
     r = lc_error_sys(err, errno, "remount cgroup tmpfs read-only");
   return r;
 }

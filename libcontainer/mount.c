@@ -45,9 +45,9 @@ static unsigned long locked_flags(int fd)
   unsigned long f = 0;
   const struct {
     unsigned long st, ms;
-  } map[] = {{ST_NOSUID, MS_NOSUID}, {ST_NODEV, MS_NODEV},   {ST_NOEXEC, MS_NOEXEC},
-             {ST_NOATIME, MS_NOATIME}, {ST_NODIRATIME, MS_NODIRATIME},
-             {ST_RELATIME, MS_RELATIME}, {ST_RDONLY, MS_RDONLY}};
+  } map[] = {{ST_NOSUID, MS_NOSUID},   {ST_NODEV, MS_NODEV},           {ST_NOEXEC, MS_NOEXEC},
+             {ST_NOATIME, MS_NOATIME}, {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME},
+             {ST_RDONLY, MS_RDONLY}};
   for (size_t i = 0; i < LC_ARRAY_SIZE(map); i++)
     if (sv.f_flag & map[i].st)
       f |= map[i].ms;
@@ -105,16 +105,15 @@ static int make_destination(int rootfd, const struct lc_mount *m, const char *sr
   if (fd < 0)
     return fd;
   struct stat a, b;
-  if (fstat(fd, &a) == 0 && fstat(rootfd, &b) == 0 && a.st_dev == b.st_dev &&
-      a.st_ino == b.st_ino) {
+  if (fstat(fd, &a) == 0 && fstat(rootfd, &b) == 0 && a.st_dev == b.st_dev
+      && a.st_ino == b.st_ino) {
     close(fd);
     return lc_error_set(err, EINVAL, "destination resolves to the container root");
   }
   return fd;
 }
 
-static int do_bind(const char *src, int target, const struct lc_mount_flags *mf,
-                   lc_error_t *err)
+static int do_bind(const char *src, int target, const struct lc_mount_flags *mf, lc_error_t *err)
 {
   char p[32], s[32];
   _cleanup_close_ int srcfd = -1;
@@ -124,8 +123,7 @@ static int do_bind(const char *src, int target, const struct lc_mount_flags *mf,
       return lc_error_sys(err, errno, "open source \"%s\"", src);
     src = lc_fd_path(srcfd, s, sizeof s);
   }
-  if (mount(src, lc_fd_path(target, p, sizeof p), NULL, MS_BIND | (mf->flags & MS_REC), NULL) <
-      0)
+  if (mount(src, lc_fd_path(target, p, sizeof p), NULL, MS_BIND | (mf->flags & MS_REC), NULL) < 0)
     return lc_error_set(err, errno, "%s", strerror(errno));
   return 0;
 }
@@ -152,8 +150,7 @@ static int apply_after(int mnt, const struct lc_mount_flags *mf, lc_error_t *err
       return lc_error_sys(err, errno, "set propagation");
   if (mf->attr_set || mf->attr_clr) {
     struct mount_attr attr = {.attr_set = mf->attr_set, .attr_clr = mf->attr_clr};
-    if (syscall(SYS_mount_setattr, mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) <
-        0)
+    if (syscall(SYS_mount_setattr, mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
       return lc_error_sys(err, errno, "mount_setattr");
   }
   return 0;
@@ -166,11 +163,11 @@ static int mount_fs(const struct lc_mount *m, int target, const struct lc_mount_
   const char *type = m->type ? m->type : "none";
   _cleanup_free_ char *data = lc_lsm_mount_data(label, type, mf->data);
   if (mount(m->source ? m->source : type, lc_fd_path(target, p, sizeof p), type,
-            mf->flags & ~MS_REMOUNT, data) < 0)
+            mf->flags & ~MS_REMOUNT, data)
+      < 0)
     return lc_error_set(err, errno, "%s", strerror(errno));
   return 0;
 }
-
 
 static int mount_one(int rootfd, const struct lc_mount *m, const char *bundle,
                      const struct lc_mount_flags *mf, const char *label, lc_error_t *err)

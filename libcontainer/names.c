@@ -22,10 +22,12 @@
 
 /* The standard signals, canonical name first for each number (so
  * lc_signal_name() finds it); aliases (IOT, CLD, POLL) after it. */
+/* clang-format off */
 #define LC_SIGNALS(X)                                                                           \
   X(HUP) X(INT) X(QUIT) X(ILL) X(TRAP) X(ABRT) X(IOT) X(BUS) X(FPE) X(KILL) X(USR1) X(SEGV)     \
   X(USR2) X(PIPE) X(ALRM) X(TERM) X(STKFLT) X(CHLD) X(CLD) X(CONT) X(STOP) X(TSTP) X(TTIN)      \
   X(TTOU) X(URG) X(XCPU) X(XFSZ) X(VTALRM) X(PROF) X(WINCH) X(IO) X(POLL) X(PWR) X(SYS)
+/* clang-format on */
 
 #define SIG_NAME(s) "SIG" #s,
 #define SIG_NUM(s) SIG##s,
@@ -35,8 +37,8 @@ static const int signal_nums[] = {LC_SIGNALS(SIG_NUM)};
 
 /* Real-time names for lc_signal_name(): "SIGRTMIN+N" / "SIGRTMAX-N"; the
  * nearer end names a signal, so N <= (SIGRTMAX - SIGRTMIN) / 2 <= 16. */
-#define RT_NAMES(p, o)                                                                          \
-  p, p o "1", p o "2", p o "3", p o "4", p o "5", p o "6", p o "7", p o "8", p o "9", p o "10",  \
+#define RT_NAMES(p, o)                                                                             \
+  p, p o "1", p o "2", p o "3", p o "4", p o "5", p o "6", p o "7", p o "8", p o "9", p o "10",    \
     p o "11", p o "12", p o "13", p o "14", p o "15", p o "16"
 static const char *const rtmin_names[] = {RT_NAMES("SIGRTMIN", "+")};
 static const char *const rtmax_names[] = {RT_NAMES("SIGRTMAX", "-")};
@@ -242,12 +244,14 @@ const char *lc_rlimit_name(int resource)
 #define MS_NOSYMFOLLOW 256
 #endif
 
+/* clang-format off */
 #define FLAG(n, f) {n, LC_MOPT_FLAG, false, f}
 #define UNFLAG(n, f) {n, LC_MOPT_FLAG, true, f}
 #define PROP(n, f) {n, LC_MOPT_PROPAGATION, false, f}
 #define RSET(n, f) {n, LC_MOPT_RECURSIVE, false, MOUNT_ATTR_##f}
 #define RCLR(n, f) {n, LC_MOPT_RECURSIVE, true, MOUNT_ATTR_##f}
 #define EXT(n, f) {n, LC_MOPT_EXTENSION, false, LC_MEXT_##f}
+/* clang-format on */
 
 /* Sorted by strcmp() for bsearch (tests/unit/test-names.c checks it). */
 static const struct lc_mount_opt mount_opts[] = {
@@ -327,8 +331,7 @@ const struct lc_mount_opt *lc_mount_opt_lookup(const char *name)
 {
   if (!name)
     return NULL;
-  return bsearch(name, mount_opts, LC_ARRAY_SIZE(mount_opts), sizeof(mount_opts[0]),
-                 mount_opt_cmp);
+  return bsearch(name, mount_opts, LC_ARRAY_SIZE(mount_opts), sizeof(mount_opts[0]), mount_opt_cmp);
 }
 
 const struct lc_mount_opt *lc_mount_opt_table(size_t *n)
@@ -475,13 +478,14 @@ void lc_mount_flags_free(struct lc_mount_flags *f)
 
 /* ---- seccomp ------------------------------------------------------------- */
 
-const char *const lc_seccomp_action_names[] = {
-  "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",   "SCMP_ACT_KILL_PROCESS",
-  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",   "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
-  "SCMP_ACT_TRAP",        NULL};
-const char *const lc_seccomp_operator_names[] = {
-  "SCMP_CMP_EQ", "SCMP_CMP_GE",        "SCMP_CMP_GT", "SCMP_CMP_LE",
-  "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL};
-const char *const lc_seccomp_flag_names[] = {
-  "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};
+const char *const lc_seccomp_action_names[] = {"SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
+                                               "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+                                               "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+                                               "SCMP_ACT_NOTIFY",      "SCMP_ACT_TRACE",
+                                               "SCMP_ACT_TRAP",        NULL};
+const char *const lc_seccomp_operator_names[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+                                                 "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
+                                                 "SCMP_CMP_NE", NULL};
+const char *const lc_seccomp_flag_names[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+                                             "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+                                             "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL};

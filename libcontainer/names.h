@@ -36,17 +36,17 @@ const char *lc_rlimit_name(int resource);
 
 /* Mount options (config.md § Mounts, mount(8)). */
 enum lc_mount_opt_kind {
-  LC_MOPT_FLAG = 0,      /* MS_* flag set (or cleared when `clear`) */
-  LC_MOPT_PROPAGATION,   /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (+MS_REC) */
-  LC_MOPT_RECURSIVE,     /* MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE): rro, rnosuid, ... */
-  LC_MOPT_EXTENSION,     /* LC_MEXT_* below: tmpcopyup, idmap, copy-symlink, ... */
+  LC_MOPT_FLAG = 0,    /* MS_* flag set (or cleared when `clear`) */
+  LC_MOPT_PROPAGATION, /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (+MS_REC) */
+  LC_MOPT_RECURSIVE,   /* MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE): rro, rnosuid, ... */
+  LC_MOPT_EXTENSION,   /* LC_MEXT_* below: tmpcopyup, idmap, copy-symlink, ... */
 };
 
 struct lc_mount_opt {
   const char *name;
   enum lc_mount_opt_kind kind;
-  bool clear;            /* the option clears `flag` rather than setting it */
-  uint64_t flag;         /* MS_*, MOUNT_ATTR_* or LC_MEXT_* by `kind` */
+  bool clear;    /* the option clears `flag` rather than setting it */
+  uint64_t flag; /* MS_*, MOUNT_ATTR_* or LC_MEXT_* by `kind` */
 };
 
 /* NULL when `name` is not a known option (it is then passed to the

@@ -143,9 +143,9 @@ int lc_ns_parent_enter_fds(const int *ns_fds, struct lc_ns_saved *saved, lc_erro
     int flag = ns_table[which[i].t].clone_flag;
     *which[i].saved = open_ns(which[i].self, flag, err);
     if (*which[i].saved < 0 || setns(fd, flag) < 0) {
-      int r = *which[i].saved < 0 ? *which[i].saved
-                                  : lc_error_sys(err, errno, "join %s namespace",
-                                                 ns_table[which[i].t].name);
+      int r = *which[i].saved < 0
+                ? *which[i].saved
+                : lc_error_sys(err, errno, "join %s namespace", ns_table[which[i].t].name);
       lc_error_t ignored = {0};
       lc_ns_parent_restore(saved, &ignored);
       lc_error_clear(&ignored);
@@ -192,8 +192,7 @@ int lc_ns_join(const struct lc_spec *spec, lc_error_t *err)
   }
   for (size_t i = 0; i < l->n_namespaces; i++) {
     const struct lc_namespace *ns = &l->namespaces[i];
-    if (!ns->path || ns->type == LC_NS_USER || ns->type == LC_NS_PID ||
-        ns->type == LC_NS_TIME)
+    if (!ns->path || ns->type == LC_NS_USER || ns->type == LC_NS_PID || ns->type == LC_NS_TIME)
       continue;
     int r = join_one(ns, err);
     if (r < 0)

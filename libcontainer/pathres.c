@@ -104,8 +104,8 @@ static int walk_step(struct walk *w, const char *name, bool last, int flags)
     return 0;
   if (strcmp(name, "..") == 0) {
     struct stat a, b;
-    if (fstat(w->cur, &a) == 0 && fstat(w->rootfd, &b) == 0 && a.st_dev == b.st_dev &&
-        a.st_ino == b.st_ino)
+    if (fstat(w->cur, &a) == 0 && fstat(w->rootfd, &b) == 0 && a.st_dev == b.st_dev
+        && a.st_ino == b.st_ino)
       return 0; /* clamp at the root */
   }
   int fd = openat(w->cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);

@@ -25,7 +25,9 @@ static const struct {
   const char *name;
   unsigned long flag;
 } propagation_table[] = {
-  {"private", MS_PRIVATE}, {"shared", MS_SHARED}, {"slave", MS_SLAVE},
+  {"private", MS_PRIVATE},
+  {"shared", MS_SHARED},
+  {"slave", MS_SLAVE},
   {"unbindable", MS_UNBINDABLE},
 };
 
@@ -72,10 +74,10 @@ static int mask_path(int rootfd, int devnull, const char *path, lc_error_t *err)
   if (fstat(fd, &st) < 0)
     return lc_error_sys(err, errno, "mask \"%s\"", path);
   char p[32], s[32];
-  int r = S_ISDIR(st.st_mode)
-            ? mount("tmpfs", lc_fd_path(fd, p, sizeof p), "tmpfs", MS_RDONLY, "size=0")
-            : mount(lc_fd_path(devnull, s, sizeof s), lc_fd_path(fd, p, sizeof p), NULL, MS_BIND,
-                    NULL);
+  int r =
+    S_ISDIR(st.st_mode)
+      ? mount("tmpfs", lc_fd_path(fd, p, sizeof p), "tmpfs", MS_RDONLY, "size=0")
+      : mount(lc_fd_path(devnull, s, sizeof s), lc_fd_path(fd, p, sizeof p), NULL, MS_BIND, NULL);
   if (r < 0)
     return lc_error_sys(err, errno, "mask \"%s\"", path);
   return 0;

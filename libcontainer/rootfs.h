@@ -11,10 +11,10 @@
 
 struct lc_rootfs {
   const struct lc_spec *spec;
-  const char *rootfs;  /* absolute host path of root.path */
-  const char *bundle;  /* absolute */
+  const char *rootfs; /* absolute host path of root.path */
+  const char *bundle; /* absolute */
   bool no_pivot;
-  int devnull;         /* verified host /dev/null (char 1:3) */
+  int devnull; /* verified host /dev/null (char 1:3) */
 };
 
 /* In the new mount namespace, before the prestart hooks: propagation,

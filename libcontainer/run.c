@@ -19,7 +19,7 @@
 #include "error.h"
 #include "terminal.h"
 
-static const int forwarded[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGUSR1,
+static const int forwarded[] = {SIGHUP,  SIGINT,   SIGQUIT, SIGTERM, SIGUSR1,
                                 SIGUSR2, SIGWINCH, SIGCONT, SIGCHLD, SIGPIPE};
 
 int lc_sigfwd_begin(sigset_t *old, lc_error_t *err)
@@ -49,8 +49,8 @@ static void wait_plain(int pidfd, int sigfd, pid_t pid)
       return;
     if (pf[1].revents & POLLIN) {
       struct signalfd_siginfo si;
-      if (read(sigfd, &si, sizeof si) == (ssize_t) sizeof si && si.ssi_signo != SIGCHLD &&
-          si.ssi_signo != SIGWINCH)
+      if (read(sigfd, &si, sizeof si) == (ssize_t) sizeof si && si.ssi_signo != SIGCHLD
+          && si.ssi_signo != SIGWINCH)
         kill(pid, (int) si.ssi_signo);
     }
   }
@@ -88,8 +88,8 @@ static bool relock_still_ours(const struct lc_state_dir *d)
   while (flock(d->lockfd, LOCK_EX) < 0)
     if (errno != EINTR)
       return false;
-  return fstatat(d->rootfd, d->id, &a, AT_SYMLINK_NOFOLLOW) == 0 && fstat(d->dirfd, &b) == 0 &&
-         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  return fstatat(d->rootfd, d->id, &a, AT_SYMLINK_NOFOLLOW) == 0 && fstat(d->dirfd, &b) == 0
+         && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /* The lock is dropped while the container runs: holding it would block

@@ -61,11 +61,11 @@ static const struct {
 };
 
 static const char *const arch_names[] = {
-  "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
-  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
-  "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
-  "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
-  "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", NULL};
+  "SCMP_ARCH_AARCH64",   "SCMP_ARCH_ARM",      "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",
+  "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",   "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
+  "SCMP_ARCH_PARISC",    "SCMP_ARCH_PARISC64", "SCMP_ARCH_PPC",      "SCMP_ARCH_PPC64",
+  "SCMP_ARCH_PPC64LE",   "SCMP_ARCH_RISCV64",  "SCMP_ARCH_S390",     "SCMP_ARCH_S390X",
+  "SCMP_ARCH_X32",       "SCMP_ARCH_X86",      "SCMP_ARCH_X86_64",   NULL};
 
 const char *const *lc_seccomp_actions(void)
 {
@@ -99,9 +99,9 @@ const char *const *lc_seccomp_supported_flags(void)
   static const char *supported[LC_ARRAY_SIZE(flag_table) + 1];
   size_t n = 0;
   for (size_t i = 0; i < LC_ARRAY_SIZE(flag_table); i++)
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag_table[i].flag | listener_bit(i), NULL) <
-          0 &&
-        errno == EFAULT)
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag_table[i].flag | listener_bit(i), NULL)
+          < 0
+        && errno == EFAULT)
       supported[n++] = flag_table[i].name;
   supported[n] = NULL;
   return supported;
@@ -181,9 +181,12 @@ static int parse_action(const char *name, bool has_errno, uint32_t errno_ret, ui
     const char *name;
     uint32_t act;
   } fixed[] = {
-    {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD},   {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
-    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS}, {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
-    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},        {"SCMP_ACT_LOG", SCMP_ACT_LOG},
+    {"SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD},
+    {"SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD},
+    {"SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS},
+    {"SCMP_ACT_TRAP", SCMP_ACT_TRAP},
+    {"SCMP_ACT_ALLOW", SCMP_ACT_ALLOW},
+    {"SCMP_ACT_LOG", SCMP_ACT_LOG},
     {"SCMP_ACT_NOTIFY", SCMP_ACT_NOTIFY},
   };
   for (size_t i = 0; i < LC_ARRAY_SIZE(fixed); i++)
@@ -208,8 +211,12 @@ static int parse_op(const char *name, enum scmp_compare *out)
     const char *name;
     enum scmp_compare op;
   } ops[] = {
-    {"SCMP_CMP_NE", SCMP_CMP_NE}, {"SCMP_CMP_LT", SCMP_CMP_LT}, {"SCMP_CMP_LE", SCMP_CMP_LE},
-    {"SCMP_CMP_EQ", SCMP_CMP_EQ}, {"SCMP_CMP_GE", SCMP_CMP_GE}, {"SCMP_CMP_GT", SCMP_CMP_GT},
+    {"SCMP_CMP_NE", SCMP_CMP_NE},
+    {"SCMP_CMP_LT", SCMP_CMP_LT},
+    {"SCMP_CMP_LE", SCMP_CMP_LE},
+    {"SCMP_CMP_EQ", SCMP_CMP_EQ},
+    {"SCMP_CMP_GE", SCMP_CMP_GE},
+    {"SCMP_CMP_GT", SCMP_CMP_GT},
     {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
   };
   for (size_t i = 0; i < LC_ARRAY_SIZE(ops); i++)
@@ -311,8 +318,8 @@ static int export_bpf(scmp_filter_ctx ctx, struct lc_seccomp_prog *out, lc_error
   if (r < 0)
     return lc_error_sys(err, -r, "export seccomp filter");
   off_t size = lseek(fd, 0, SEEK_END);
-  if (size <= 0 || size % (off_t) sizeof(struct sock_filter) != 0 ||
-      size / (off_t) sizeof(struct sock_filter) > BPF_MAXINSNS - ENOSYS_PREFIX_LEN)
+  if (size <= 0 || size % (off_t) sizeof(struct sock_filter) != 0
+      || size / (off_t) sizeof(struct sock_filter) > BPF_MAXINSNS - ENOSYS_PREFIX_LEN)
     return lc_error_set(err, E2BIG, "seccomp filter too large");
   out->insns = xmalloc((size_t) size + ENOSYS_PREFIX_LEN * sizeof(struct sock_filter));
   if (pread(fd, out->insns + ENOSYS_PREFIX_LEN, (size_t) size, 0) != size)
@@ -350,7 +357,9 @@ static int compile(const struct lc_seccomp *s, struct lc_seccomp_prog *out, lc_e
 {
   uint32_t def;
   if (parse_action(s->default_action, s->has_default_errno_ret, s->default_errno_ret, &def,
-                   &out->notify) < 0 || def == SCMP_ACT_NOTIFY)
+                   &out->notify)
+        < 0
+      || def == SCMP_ACT_NOTIFY)
     return lc_error_set(err, EINVAL, "linux.seccomp.defaultAction: invalid value \"%s\"",
                         s->default_action);
   scmp_filter_ctx ctx = seccomp_init(def);

@@ -13,8 +13,8 @@
 struct lc_seccomp_prog {
   struct sock_filter *insns;
   unsigned short len;
-  unsigned int flags;  /* SECCOMP_FILTER_FLAG_* */
-  bool notify;         /* some rule uses SCMP_ACT_NOTIFY: a listener fd comes back */
+  unsigned int flags; /* SECCOMP_FILTER_FLAG_* */
+  bool notify;        /* some rule uses SCMP_ACT_NOTIFY: a listener fd comes back */
 };
 
 /* Compile (spec->linux_->seccomp may be NULL: out->len stays 0). */

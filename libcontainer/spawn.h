@@ -8,9 +8,9 @@
 #include "state.h"
 
 struct lc_spawn_result {
-  pid_t pid;       /* host pid of the init */
-  int pidfd;       /* pidfd of the init (or -1 on kernels without CLONE_PIDFD) */
-  int pty_master;  /* for a foreground `run` with a terminal, else -1 */
+  pid_t pid;      /* host pid of the init */
+  int pidfd;      /* pidfd of the init (or -1 on kernels without CLONE_PIDFD) */
+  int pty_master; /* for a foreground `run` with a terminal, else -1 */
 };
 
 struct lc_cgroup;

@@ -908,11 +908,12 @@ static const struct field time_offsets_fields[] = {
 OBJECT(time_offsets_obj, struct lc_linux, time_offsets_fields);
 
 #define S struct lc_seccomp_arg
-static const struct field sc_arg_fields[] = {F("index", F_U32, index, REQ),
-                                             F("value", F_U64, value, REQ),
-                                             F("valueTwo", F_U64, value_two, HAS(has_value_two)),
-                                             F("op", F_STR, op, REQ, ENUM(lc_seccomp_operator_names)),
-                                             {0}};
+static const struct field sc_arg_fields[] = {
+  F("index", F_U32, index, REQ),
+  F("value", F_U64, value, REQ),
+  F("valueTwo", F_U64, value_two, HAS(has_value_two)),
+  F("op", F_STR, op, REQ, ENUM(lc_seccomp_operator_names)),
+  {0}};
 #undef S
 OBJECT(sc_arg_obj, struct lc_seccomp_arg, sc_arg_fields);
 

@@ -39,7 +39,7 @@ struct lc_id_mapping {
 /* ---- process ------------------------------------------------------------ */
 
 struct lc_rlimit {
-  char *type;          /* "RLIMIT_NOFILE" */
+  char *type; /* "RLIMIT_NOFILE" */
   uint64_t soft;
   uint64_t hard;
 };
@@ -59,16 +59,16 @@ struct lc_user {
 };
 
 struct lc_scheduler {
-  char *policy;        /* SCHED_OTHER ... (required when scheduler is present) */
+  char *policy; /* SCHED_OTHER ... (required when scheduler is present) */
   bool has_nice, has_priority;
   int32_t nice, priority;
-  char **flags;        /* NULL-terminated */
+  char **flags; /* NULL-terminated */
   bool has_runtime, has_deadline, has_period;
   uint64_t runtime, deadline, period;
 };
 
 struct lc_io_priority {
-  char *class_;        /* IOPRIO_CLASS_RT | _BE | _IDLE */
+  char *class_; /* IOPRIO_CLASS_RT | _BE | _IDLE */
   int32_t priority;
 };
 
@@ -77,9 +77,9 @@ struct lc_process {
   bool has_console_size;
   uint64_t console_height, console_width;
   struct lc_user user;
-  char **args;         /* NULL-terminated */
-  char *command_line;  /* Windows only; parsed, unused */
-  char **env;          /* NULL-terminated */
+  char **args;        /* NULL-terminated */
+  char *command_line; /* Windows only; parsed, unused */
+  char **env;         /* NULL-terminated */
   char *cwd;
   struct lc_capabilities *capabilities;
   struct lc_rlimit *rlimits;
@@ -106,17 +106,17 @@ struct lc_mount {
   char *destination;
   char *type;
   char *source;
-  char **options;      /* NULL-terminated */
+  char **options; /* NULL-terminated */
   struct lc_id_mapping *uid_mappings, *gid_mappings;
   size_t n_uid_mappings, n_gid_mappings;
 };
 
 struct lc_hook {
   char *path;
-  char **args;         /* NULL-terminated */
-  char **env;          /* NULL-terminated */
+  char **args; /* NULL-terminated */
+  char **env;  /* NULL-terminated */
   bool has_timeout;
-  int timeout;         /* seconds, >= 1 */
+  int timeout; /* seconds, >= 1 */
 };
 
 struct lc_hook_list {
@@ -150,7 +150,7 @@ struct lc_namespace {
 
 struct lc_device {
   char *path;
-  char type;           /* c b u p */
+  char type;            /* c b u p */
   int64_t major, minor; /* required for c, b, u */
   bool has_major, has_minor;
   bool has_file_mode, has_uid, has_gid;
@@ -158,16 +158,16 @@ struct lc_device {
 };
 
 struct lc_net_device {
-  char *host_name;     /* the map key */
-  char *name;          /* optional new name inside the container */
+  char *host_name; /* the map key */
+  char *name;      /* optional new name inside the container */
 };
 
 struct lc_device_cgroup {
   bool allow;
-  char *type;          /* a, c, b or NULL (= all) */
+  char *type; /* a, c, b or NULL (= all) */
   bool has_major, has_minor;
   int64_t major, minor;
-  char *access;        /* rwm subset or NULL */
+  char *access; /* rwm subset or NULL */
 };
 
 struct lc_memory {
@@ -180,8 +180,8 @@ struct lc_memory {
 };
 
 struct lc_cpu {
-  bool has_shares, has_quota, has_burst, has_period, has_realtime_runtime,
-    has_realtime_period, has_idle;
+  bool has_shares, has_quota, has_burst, has_period, has_realtime_runtime, has_realtime_period,
+    has_idle;
   uint64_t shares, period, burst, realtime_period;
   int64_t quota, realtime_runtime, idle;
   char *cpus, *mems;
@@ -212,7 +212,7 @@ struct lc_blkio {
 };
 
 struct lc_hugepage_limit {
-  char *page_size;     /* "2MB" */
+  char *page_size; /* "2MB" */
   uint64_t limit;
 };
 
@@ -229,7 +229,7 @@ struct lc_network {
 };
 
 struct lc_rdma {
-  char *device;        /* the map key */
+  char *device; /* the map key */
   bool has_hca_handles, has_hca_objects;
   uint32_t hca_handles, hca_objects;
 };
@@ -255,12 +255,12 @@ struct lc_seccomp_arg {
   uint32_t index;
   uint64_t value, value_two;
   bool has_value_two;
-  char *op;            /* SCMP_CMP_* */
+  char *op; /* SCMP_CMP_* */
 };
 
 struct lc_seccomp_syscall {
-  char **names;        /* NULL-terminated, at least one */
-  char *action;        /* SCMP_ACT_* */
+  char **names; /* NULL-terminated, at least one */
+  char *action; /* SCMP_ACT_* */
   bool has_errno_ret;
   uint32_t errno_ret;
   struct lc_seccomp_arg *args;
@@ -281,21 +281,21 @@ struct lc_seccomp {
 
 struct lc_intel_rdt {
   char *clos_id;
-  char **schemata;     /* NULL-terminated */
+  char **schemata; /* NULL-terminated */
   char *l3_cache_schema;
   char *mem_bw_schema;
   bool enable_monitoring;
 };
 
 struct lc_memory_policy {
-  char *mode;          /* MPOL_* */
+  char *mode; /* MPOL_* */
   char *nodes;
-  char **flags;        /* NULL-terminated */
+  char **flags; /* NULL-terminated */
 };
 
 struct lc_personality {
-  char *domain;        /* LINUX | LINUX32 */
-  char **flags;        /* NULL-terminated */
+  char *domain; /* LINUX | LINUX32 */
+  char **flags; /* NULL-terminated */
 };
 
 struct lc_time_offset {
@@ -342,7 +342,7 @@ struct lc_spec {
   struct lc_hooks hooks;
   struct lc_kv *annotations;
   size_t n_annotations;
-  struct lc_linux *linux_;    /* NULL when absent */
+  struct lc_linux *linux_; /* NULL when absent */
 };
 
 /* Namespace name <-> enum ("pid", "network", "mount", "ipc", "uts", "user",

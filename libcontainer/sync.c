@@ -101,8 +101,8 @@ int lc_sync_recv(int sock, struct lc_sync_msg *msg, lc_error_t *err)
     struct cmsghdr align;
   } u;
   struct iovec iov = {buf, sizeof(struct wire_hdr) + LC_SYNC_MAX_PAYLOAD};
-  struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
-                     .msg_controllen = sizeof u.b};
+  struct msghdr m = {
+    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b};
   ssize_t r;
   do
     r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);

@@ -12,16 +12,16 @@
 
 #include "libcontainer.h"
 
-#define LC_SYNC_TYPES(X)                                                                        \
-  X(LC_SYNC_USERNS_MAP_REQ, "USERNS_MAP_REQ") /* child: write my id maps */                      \
-  X(LC_SYNC_USERNS_MAP_ACK, "USERNS_MAP_ACK") /* parent: maps written */                         \
-  X(LC_SYNC_PID, "PID")                       /* intermediate: the init's host pid */            \
-  X(LC_SYNC_HOOKS_REQ, "HOOKS_REQ")           /* child: mounts done, run prestart hooks */       \
-  X(LC_SYNC_HOOKS_DONE, "HOOKS_DONE")         /* parent: hooks ran */                            \
-  X(LC_SYNC_PTY_MASTER, "PTY_MASTER")         /* child: the pty master (fd) for `run -t` */      \
-  X(LC_SYNC_SECCOMP_FD, "SECCOMP_FD")         /* child: the seccomp notify listener (fd) */    \
-  X(LC_SYNC_CGROUP_JOINED, "CGROUP_JOINED")   /* parent: you are in the cgroup, go on */         \
-  X(LC_SYNC_READY, "READY")                   /* child: waiting on exec.fifo */                  \
+#define LC_SYNC_TYPES(X)                                                                           \
+  X(LC_SYNC_USERNS_MAP_REQ, "USERNS_MAP_REQ") /* child: write my id maps */                        \
+  X(LC_SYNC_USERNS_MAP_ACK, "USERNS_MAP_ACK") /* parent: maps written */                           \
+  X(LC_SYNC_PID, "PID")                       /* intermediate: the init's host pid */              \
+  X(LC_SYNC_HOOKS_REQ, "HOOKS_REQ")           /* child: mounts done, run prestart hooks */         \
+  X(LC_SYNC_HOOKS_DONE, "HOOKS_DONE")         /* parent: hooks ran */                              \
+  X(LC_SYNC_PTY_MASTER, "PTY_MASTER")         /* child: the pty master (fd) for `run -t` */        \
+  X(LC_SYNC_SECCOMP_FD, "SECCOMP_FD")         /* child: the seccomp notify listener (fd) */        \
+  X(LC_SYNC_CGROUP_JOINED, "CGROUP_JOINED")   /* parent: you are in the cgroup, go on */           \
+  X(LC_SYNC_READY, "READY")                   /* child: waiting on exec.fifo */                    \
   X(LC_SYNC_ERROR, "ERROR")                   /* either side: failed, payload = message */
 
 enum lc_sync_type {

@@ -49,8 +49,8 @@ int lc_console_send(int sock, int fd, const char *name, lc_error_t *err)
   struct iovec iov = {(void *) name, strlen(name) ? strlen(name) : 1};
   if (!*name)
     iov.iov_base = " ";
-  struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                     .msg_controllen = sizeof u.buf};
+  struct msghdr m = {
+    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
   struct cmsghdr *c = CMSG_FIRSTHDR(&m);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
@@ -84,21 +84,20 @@ static int bind_console(int slave, lc_error_t *err)
 {
   _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   lc_error_t ignored = {0};
-  _cleanup_close_ int target = root < 0 ? -1 : lc_mkfile_in_root(root, "/dev/console", 0600,
-                                                                  &ignored);
+  _cleanup_close_ int target =
+    root < 0 ? -1 : lc_mkfile_in_root(root, "/dev/console", 0600, &ignored);
   lc_error_clear(&ignored);
   if (target < 0)
     return 0; /* no writable /dev: nothing to bind onto */
   char s[32], t[32];
-  if (mount(lc_fd_path(slave, s, sizeof s), lc_fd_path(target, t, sizeof t), NULL, MS_BIND,
-            NULL) < 0 &&
-      errno != ENOENT)
+  if (mount(lc_fd_path(slave, s, sizeof s), lc_fd_path(target, t, sizeof t), NULL, MS_BIND, NULL)
+        < 0
+      && errno != ENOENT)
     return lc_error_sys(err, errno, "bind pty on \"/dev/console\"");
   return 0;
 }
 
-int lc_terminal_setup(const struct lc_process *p, int console_sock, int sync_sock,
-                      lc_error_t *err)
+int lc_terminal_setup(const struct lc_process *p, int console_sock, int sync_sock, lc_error_t *err)
 {
   int master = -1, slave = -1;
   char name[64];
@@ -179,7 +178,9 @@ int lc_terminal_proxy(int master, int pidfd, int sigfd, pid_t pid, lc_error_t *e
   }
   bool in_open = true, out_open = true, exited = false;
   while (out_open) {
-    struct pollfd pf[4] = {{master, POLLIN, 0}, {sigfd, POLLIN, 0}, {pidfd, POLLIN, 0},
+    struct pollfd pf[4] = {{master, POLLIN, 0},
+                           {sigfd, POLLIN, 0},
+                           {pidfd, POLLIN, 0},
                            {in_open ? STDIN_FILENO : -1, POLLIN, 0}};
     /* After the exit, drain the master without blocking forever. */
     if (poll(pf, 4, exited ? 100 : -1) <= 0) {

@@ -14,8 +14,7 @@ int lc_console_connect(const char *path, lc_error_t *err);
 /* Child, after pivot_root: open a pty in the container's devpts, pass the
  * master on (console_sock >= 0, else over the sync socket as PTY_MASTER),
  * make the slave the controlling terminal and stdio. */
-int lc_terminal_setup(const struct lc_process *p, int console_sock, int sync_sock,
-                      lc_error_t *err);
+int lc_terminal_setup(const struct lc_process *p, int console_sock, int sync_sock, lc_error_t *err);
 
 /* Send `fd` over a console socket with `name` as data (at least one byte). */
 int lc_console_send(int sock, int fd, const char *name, lc_error_t *err);

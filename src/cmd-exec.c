@@ -217,11 +217,20 @@ static int to_lc_opts(struct cli *cli, const struct exec_opts *o, struct lc_exec
                       uint32_t **gids)
 {
   *lo = (struct lc_exec_opts){
-    .process_file = o->process_file, .args = o->args, .env = o->env, .cwd = o->cwd,
-    .caps = o->caps, .no_new_privs = o->no_new_privs, .apparmor = o->apparmor,
-    .process_label = o->process_label, .tty = o->tty, .detach = o->detach,
-    .ignore_paused = o->ignore_paused, .console_socket = o->console_socket,
-    .pid_file = o->pid_file, .preserve_fds = o->preserve_fds,
+    .process_file = o->process_file,
+    .args = o->args,
+    .env = o->env,
+    .cwd = o->cwd,
+    .caps = o->caps,
+    .no_new_privs = o->no_new_privs,
+    .apparmor = o->apparmor,
+    .process_label = o->process_label,
+    .tty = o->tty,
+    .detach = o->detach,
+    .ignore_paused = o->ignore_paused,
+    .console_socket = o->console_socket,
+    .pid_file = o->pid_file,
+    .preserve_fds = o->preserve_fds,
   };
   if (o->cgroups)
     return cli_fail(cli, "exec: --cgroup is not supported yet");

@@ -29,25 +29,25 @@ static inline void tap_result(int ok, const char *file, int line, const char *fm
 }
 
 #define ok(cond, ...) tap_result(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
-#define is_int(got, want, name)                                                                 \
-  do {                                                                                          \
-    long long _g = (long long) (got), _w = (long long) (want);                                  \
-    tap_result(_g == _w, __FILE__, __LINE__, "%s", name);                                       \
-    if (_g != _w)                                                                               \
-      printf("#   got %lld, want %lld\n", _g, _w);                                              \
+#define is_int(got, want, name)                                                                    \
+  do {                                                                                             \
+    long long _g = (long long) (got), _w = (long long) (want);                                     \
+    tap_result(_g == _w, __FILE__, __LINE__, "%s", name);                                          \
+    if (_g != _w)                                                                                  \
+      printf("#   got %lld, want %lld\n", _g, _w);                                                 \
   } while (0)
-#define is_str(got, want, name)                                                                 \
-  do {                                                                                          \
-    const char *_g = (got), *_w = (want);                                                       \
-    int _ok = (_g && _w) ? strcmp(_g, _w) == 0 : _g == _w;                                      \
-    tap_result(_ok, __FILE__, __LINE__, "%s", name);                                            \
-    if (!_ok)                                                                                   \
-      printf("#   got \"%s\", want \"%s\"\n", _g ? _g : "(null)", _w ? _w : "(null)");        \
+#define is_str(got, want, name)                                                                    \
+  do {                                                                                             \
+    const char *_g = (got), *_w = (want);                                                          \
+    int _ok = (_g && _w) ? strcmp(_g, _w) == 0 : _g == _w;                                         \
+    tap_result(_ok, __FILE__, __LINE__, "%s", name);                                               \
+    if (!_ok)                                                                                      \
+      printf("#   got \"%s\", want \"%s\"\n", _g ? _g : "(null)", _w ? _w : "(null)");             \
   } while (0)
-#define skip_all(why)                                                                           \
-  do {                                                                                          \
-    printf("1..0 # SKIP %s\n", why);                                                            \
-    return 0;                                                                                   \
+#define skip_all(why)                                                                              \
+  do {                                                                                             \
+    printf("1..0 # SKIP %s\n", why);                                                               \
+    return 0;                                                                                      \
   } while (0)
 
 static inline int tap_done(void)

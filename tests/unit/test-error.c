@@ -50,7 +50,8 @@ static void test_atomic_write(void)
   is_int(r, -ENOENT, "missing file is -ENOENT");
   is_str(err.msg, "open \"missing\": No such file or directory", "missing file message");
   lc_error_clear(&err);
-  ok(mkdirat(dfd, "sub", 0700) == 0 && lc_write_file_atomic_at(dfd, "sub/x", "1", 1, 0644, &err) == 0,
+  ok(mkdirat(dfd, "sub", 0700) == 0
+       && lc_write_file_atomic_at(dfd, "sub/x", "1", 1, 0644, &err) == 0,
      "atomic write in a subdirectory");
   is_int(lc_rm_rf_at(AT_FDCWD, dir, &err), 0, "rm -rf");
   ok(access(dir, F_OK) < 0, "directory gone");

@@ -105,9 +105,10 @@ static void test_stdin(void)
 static void test_args_env(void)
 {
   _cleanup_free_ char *out = tmp_path("args");
-  _cleanup_free_ char *script = xasprintf(
-    "[ \"$(tr '\\0' '\\n' < /proc/$$/cmdline | head -n 1)\" = my-hook-name ] || exit 9; "
-    "echo \"$0|$1|$FOO\" > %s", out);
+  _cleanup_free_ char *script =
+    xasprintf("[ \"$(tr '\\0' '\\n' < /proc/$$/cmdline | head -n 1)\" = my-hook-name ] || exit 9; "
+              "echo \"$0|$1|$FOO\" > %s",
+              out);
   char *args[] = {"my-hook-name", "-c", script, "first", "second", NULL};
   char *env[] = {"FOO=bar baz", NULL};
   struct lc_hook h = {.path = "/bin/sh", .args = args, .env = env};
@@ -305,9 +306,9 @@ int main(void)
 {
   if (!mkdtemp(tmpdir))
     skip_all("mkdtemp failed");
-  if (access("/bin/sh", X_OK) < 0 || access("/bin/sleep", X_OK) < 0 ||
-      access("/usr/bin/env", X_OK) < 0 || access("/bin/true", X_OK) < 0 ||
-      access("/bin/grep", X_OK) < 0)
+  if (access("/bin/sh", X_OK) < 0 || access("/bin/sleep", X_OK) < 0
+      || access("/usr/bin/env", X_OK) < 0 || access("/bin/true", X_OK) < 0
+      || access("/bin/grep", X_OK) < 0)
     skip_all("needs /bin/sh, /bin/sleep, /bin/true, /bin/grep and /usr/bin/env");
   test_stdin();
   test_args_env();

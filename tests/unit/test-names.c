@@ -109,18 +109,27 @@ static void test_rlimits(void)
     const char *name;
     int res;
   } want[] = {
-    {"RLIMIT_AS", RLIMIT_AS}, {"RLIMIT_CORE", RLIMIT_CORE}, {"RLIMIT_CPU", RLIMIT_CPU},
-    {"RLIMIT_DATA", RLIMIT_DATA}, {"RLIMIT_FSIZE", RLIMIT_FSIZE}, {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE}, {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_NPROC", RLIMIT_NPROC}, {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO}, {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
   };
   int bad = 0;
   for (size_t i = 0; i < LC_ARRAY_SIZE(want); i++)
-    if (lc_rlimit_from_name(want[i].name) != want[i].res ||
-        !lc_rlimit_name(want[i].res) || strcmp(lc_rlimit_name(want[i].res), want[i].name) != 0)
+    if (lc_rlimit_from_name(want[i].name) != want[i].res || !lc_rlimit_name(want[i].res)
+        || strcmp(lc_rlimit_name(want[i].res), want[i].name) != 0)
       bad++;
   is_int(bad, 0, "all 16 rlimits round-trip");
   is_int(lc_rlimit_from_name("RLIMIT_FOO"), -EINVAL, "unknown rlimit");
@@ -132,15 +141,71 @@ static void test_rlimits(void)
 static void test_mount_table(void)
 {
   static const char *const listed[] = {
-    "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion",
-    "lazytime", "loud", "mand", "noatime", "nodev", "nodiratime", "noexec", "noiversion",
-    "nolazytime", "nomand", "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private",
-    "ratime", "rbind", "rdev", "rdiratime", "relatime", "remount", "rexec", "rnoatime", "rnodev",
-    "rnodiratime", "rnoexec", "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro",
-    "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime", "rsuid",
-    "rsymfollow", "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid",
-    "symfollow", "sync", "unbindable", "tmpcopyup", "idmap", "ridmap", "copy-symlink",
-    "src-nofollow", "dest-nofollow",
+    "async",
+    "atime",
+    "bind",
+    "defaults",
+    "dev",
+    "diratime",
+    "dirsync",
+    "exec",
+    "iversion",
+    "lazytime",
+    "loud",
+    "mand",
+    "noatime",
+    "nodev",
+    "nodiratime",
+    "noexec",
+    "noiversion",
+    "nolazytime",
+    "nomand",
+    "norelatime",
+    "nostrictatime",
+    "nosuid",
+    "nosymfollow",
+    "private",
+    "ratime",
+    "rbind",
+    "rdev",
+    "rdiratime",
+    "relatime",
+    "remount",
+    "rexec",
+    "rnoatime",
+    "rnodev",
+    "rnodiratime",
+    "rnoexec",
+    "rnorelatime",
+    "rnostrictatime",
+    "rnosuid",
+    "rnosymfollow",
+    "ro",
+    "rprivate",
+    "rrelatime",
+    "rro",
+    "rrw",
+    "rshared",
+    "rslave",
+    "rstrictatime",
+    "rsuid",
+    "rsymfollow",
+    "runbindable",
+    "rw",
+    "shared",
+    "silent",
+    "slave",
+    "strictatime",
+    "suid",
+    "symfollow",
+    "sync",
+    "unbindable",
+    "tmpcopyup",
+    "idmap",
+    "ridmap",
+    "copy-symlink",
+    "src-nofollow",
+    "dest-nofollow",
   };
   size_t n = 0;
   const struct lc_mount_opt *t = lc_mount_opt_table(&n);
@@ -156,8 +221,8 @@ static void test_mount_table(void)
       missing++;
   }
   is_int(missing, 0, "every config.md / mount(8) option found");
-  ok(lc_mount_opt_lookup("mode=755") == NULL && lc_mount_opt_lookup("RO") == NULL &&
-       lc_mount_opt_lookup("") == NULL && lc_mount_opt_lookup("zzz") == NULL,
+  ok(lc_mount_opt_lookup("mode=755") == NULL && lc_mount_opt_lookup("RO") == NULL
+       && lc_mount_opt_lookup("") == NULL && lc_mount_opt_lookup("zzz") == NULL,
      "unknown options are data");
 
   const struct lc_mount_opt *o = lc_mount_opt_lookup("bind");
@@ -179,10 +244,10 @@ static void test_mount_table(void)
 }
 
 /* Parse a NULL-terminated literal list. */
-#define PARSE(f, ...)                                                                           \
-  ({                                                                                            \
-    char *_o[] = {__VA_ARGS__, NULL};                                                           \
-    lc_mount_options_parse(_o, (f), NULL);                                                      \
+#define PARSE(f, ...)                                                                              \
+  ({                                                                                               \
+    char *_o[] = {__VA_ARGS__, NULL};                                                              \
+    lc_mount_options_parse(_o, (f), NULL);                                                         \
   })
 
 static void test_mount_parse_flags(void)
@@ -264,8 +329,8 @@ static void test_mount_parse_misc(void)
   struct lc_mount_flags f;
   PARSE(&f, "rprivate", "shared", "runbindable");
   is_int(f.n_propagation, 3, "three propagation options");
-  ok(f.n_propagation == 3 && f.propagation[0] == (MS_PRIVATE | MS_REC) &&
-       f.propagation[1] == MS_SHARED && f.propagation[2] == (MS_UNBINDABLE | MS_REC),
+  ok(f.n_propagation == 3 && f.propagation[0] == (MS_PRIVATE | MS_REC)
+       && f.propagation[1] == MS_SHARED && f.propagation[2] == (MS_UNBINDABLE | MS_REC),
      "propagation kept in order");
   is_int(f.flags, 0, "propagation is not in flags");
   lc_mount_flags_free(&f);

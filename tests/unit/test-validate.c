@@ -65,8 +65,8 @@ static void test_process(void)
         "process.cwd: \"tmp\" is not an absolute path", "relative cwd");
   check("\"process\":{\"args\":[\"sh\"],\"cwd\":\"\"}", "process.cwd: \"\" is not an absolute path",
         "empty cwd");
-  check(PROC("\"consoleSize\":{\"height\":1,\"width\":2}"),
-        NULL, "consoleSize without terminal is ignored (config.md § Process)");
+  check(PROC("\"consoleSize\":{\"height\":1,\"width\":2}"), NULL,
+        "consoleSize without terminal is ignored (config.md § Process)");
   check(PROC("\"terminal\":true,\"consoleSize\":{\"height\":1,\"width\":2}"), NULL,
         "consoleSize with terminal");
 }
