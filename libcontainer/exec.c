@@ -276,8 +276,8 @@ int lc_exec(const struct lc_context *ctx, const struct lc_exec_opts *o, int *exi
   int r = load_job(ctx, o, &j, err);
   if (r == 0 && !o->detach && (sigfd = lc_sigfwd_begin(&old, err)) < 0)
     r = sigfd;
-  if (r == 0)
-    r = spawn_exec(&j, o, &res, err);
+  if (r == 0 && (r = spawn_exec(&j, o, &res, err)) < 0)
+    *exit_status = 255; /* the process could not start: runc and crun exit 255 */
   if (r == 0 && o->pid_file)
     r = write_pid_file(o->pid_file, res.pid, err);
   job_release(&j); /* drops the shared lock: the process runs on its own now */

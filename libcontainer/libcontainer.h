@@ -200,7 +200,10 @@ struct lc_exec_opts {
 };
 
 /* Start a process in the container's namespaces; in the foreground wait for
- * it and store its exit status (128+N for a signal) in *exit_status. */
+ * it and store its exit status (128+N for a signal) in *exit_status.  When
+ * the process could not be started (not found, not executable, setup
+ * failed) the call fails with *exit_status 255, the status runc and crun
+ * exit with; other failures (unknown container, bad options) leave it 0. */
 int lc_exec(const struct lc_context *ctx, const struct lc_exec_opts *o, int *exit_status,
             lc_error_t *err);
 

@@ -31,6 +31,7 @@ struct cli {
   bool help_shown;            /* the verb printed its --help; nothing else to do */
   lc_error_t err;             /* the one error main() prints */
   char **argv;                /* main()'s, for the sealed re-exec */
+  int fail_status;            /* exit status for a failure (0: the usual 1) */
 };
 
 /* A verb.  `fn` parses its own options with cli_getopt() and acts; it returns

@@ -260,7 +260,15 @@ int cmd_exec(struct cli *cli, int argc, char **argv)
     struct lc_context ctx;
     lc_error_t err = {0};
     cli_context(cli, &ctx, o.id);
-    r = lc_exec(&ctx, &lo, &status, &err) < 0 ? cli_fail_lc(cli, &err) : status;
+    /* A process that could not start exits 255 like runc and crun (engines
+     * read the error's wording, not this status, to pick 126/127); a
+     * missing container stays exit 1 like crun (runc says 255 there too). */
+    if (lc_exec(&ctx, &lo, &status, &err) < 0) {
+      cli->fail_status = status;
+      r = cli_fail_lc(cli, &err);
+    } else {
+      r = status;
+    }
   } else {
     r = -1;
   }

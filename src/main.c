@@ -289,5 +289,5 @@ int main(int argc, char **argv)
     fprintf(stderr, "ocirun: write to stdout: %s\n", strerror(errno));
     r = -1;
   }
-  return r < 0 ? 1 : r;
+  return r < 0 ? (cli.fail_status ? cli.fail_status : 1) : r;
 }

@@ -187,16 +187,14 @@ capture xrt exec "$ID" nosuch
 isnt "exec of a missing binary fails" "$RC" 0
 like "exec of a missing binary: runc's wording (ENGINES.md contract 7 -> 127)" "$ERR" \
   '^ocirun: .*exec: "nosuch": executable file not found in \$PATH$'
-todo "exec of a missing binary: exit 255 like runc 1.1.5 and crun 1.8.1" \
-  "main.c exits 1 for every failure (no per-command failure status)" test "$RC" = 255
+is "exec of a missing binary: exit 255 like runc 1.1.5 and crun 1.8.1" "$RC" 255
 capture xrt exec "$ID" /nosuchdir/x
 like "exec of a missing path: 'no such file or directory'" "$ERR" '[Nn]o such file or directory'
 capture xrt exec "$ID" /etc/passwd
 isnt "exec of a non-executable file fails" "$RC" 0
 like "exec of a non-executable file: runc's wording (-> 126)" "$ERR" \
   '^ocirun: .*exec: "/etc/passwd": permission denied$'
-todo "exec of a non-executable file: exit 255 like runc 1.1.5 and crun 1.8.1" \
-  "main.c exits 1 for every failure" test "$RC" = 255
+is "exec of a non-executable file: exit 255 like runc 1.1.5 and crun 1.8.1" "$RC" 255
 check "failed execs leave no process in the container" only_init
 
 capture xrt exec -u foo "$ID" /probe id
