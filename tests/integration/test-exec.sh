@@ -12,18 +12,6 @@ require_ocirun
 require_probe
 require_cmd jq timeout
 
-# todo NAME REASON CMD...: a known runtime gap: `not ok N - NAME # TODO REASON` while CMD
-# fails (TAP does not count it), `ok N - NAME # TODO ...` once it passes (drop the todo then).
-todo() {
-  local name=$1 why=$2
-  shift 2
-  _tap_n=$((_tap_n + 1))
-  if "$@" >/dev/null 2>&1; then
-    printf 'ok %d - %s # TODO %s\n' "$_tap_n" "$name" "$why"
-  else
-    printf 'not ok %d - %s # TODO %s\n' "$_tap_n" "$name" "$why"
-  fi
-}
 
 # xrt ARGS...: ocirun with this test's root, bounded in time (capture's timeout skips functions).
 xrt() { timeout -k 5 "$IT_TIMEOUT" "$OCIRUN" --root "$ROOT" "$@"; }
@@ -227,25 +215,21 @@ is "exec into a missing container creates no state" "$(ls -A "$ROOT" | grep -c n
 
 # Paused: refused without --ignore-paused; with it the process runs once resumed.
 capture xrt pause "$ID"
-if [[ $ERR == *"not implemented"* ]]; then
-  todo "exec into a paused container fails" "pause is not implemented yet" false
-else
-  is "pause the target" "$RC" 0 || diag "$ERR"
-  capture xrt exec "$ID" /probe id
-  isnt "exec into a paused container fails" "$RC" 0
-  like "exec into a paused container: runc's wording" "$ERR" 'cannot exec in a paused container'
-  PF=$TEST_TMP/paused.out
-  "$OCIRUN" --root "$ROOT" exec --ignore-paused "$ID" /probe echo thawed >"$PF" 2>&1 </dev/null &
-  EP=$!
-  sleep 0.5
-  is "exec --ignore-paused: the process does not run while the container is frozen" \
-    "$(<"$PF")" ""
-  xrt resume "$ID"
-  retry 100 0.1 _it_gone "$EP"
-  wait "$EP"
-  is "exec --ignore-paused: runs once the container is resumed" "$?:$(<"$PF")" "0:thawed"
-  check "exec into a paused container leaves no process" only_init
-fi
+is "pause the target" "$RC" 0 || diag "$ERR"
+capture xrt exec "$ID" /probe id
+isnt "exec into a paused container fails" "$RC" 0
+like "exec into a paused container: runc's wording" "$ERR" 'cannot exec in a paused container'
+PF=$TEST_TMP/paused.out
+"$OCIRUN" --root "$ROOT" exec --ignore-paused "$ID" /probe echo thawed >"$PF" 2>&1 </dev/null &
+EP=$!
+sleep 0.5
+is "exec --ignore-paused: the process does not run while the container is frozen" \
+  "$(<"$PF")" ""
+xrt resume "$ID"
+retry 100 0.1 _it_gone "$EP"
+wait "$EP"
+is "exec --ignore-paused: runs once the container is resumed" "$?:$(<"$PF")" "0:thawed"
+check "exec into a paused container leaves no process" only_init
 
 # Stopped: the init is gone, the state stays.
 xrt kill "$ID" KILL

@@ -10,19 +10,6 @@ require_ocirun
 require_probe
 require_cmd jq timeout
 
-# todo NAME REASON CMD...: a known runtime bug: `not ok N - NAME # TODO REASON` while CMD
-# fails (not counted as a failure), `ok ... # TODO` once it passes (meson then reports an
-# unexpected pass: drop the todo).
-todo() {
-  local name=$1 why=$2
-  shift 2
-  _tap_n=$((_tap_n + 1))
-  if "$@" >/dev/null 2>&1; then
-    printf 'ok %d - %s # TODO %s\n' "$_tap_n" "$name" "$why"
-  else
-    printf 'not ok %d - %s # TODO %s\n' "$_tap_n" "$name" "$why"
-  fi
-}
 
 HOST_MNT=$(readlink /proc/self/ns/mnt)
 HOST_NET=$(readlink /proc/self/ns/net)
