@@ -409,3 +409,9 @@ _it_cleanup() {
 trap _it_cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# section NAME: the lines of OUT after `== NAME` up to the next `== ` marker (tests that
+# print several probe outputs from one container mark each with `echo == NAME`).
+section() { awk -v s="== $1" '$0 == s {on = 1; next} /^== / {on = 0} on' <<<"$OUT"; }
+# sect_kv NAME KEY: KEY's value in section NAME.
+sect_kv() { kv "$(section "$1")" "$2"; }

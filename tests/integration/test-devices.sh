@@ -8,9 +8,6 @@ require_ocirun
 require_probe
 require_cmd jq
 
-# section NAME: the lines of OUT after `== NAME` up to the next `== ` marker.
-section() { awk -v s="== $1" '$0 == s {on = 1; next} /^== / {on = 0} on' <<<"$OUT"; }
-sect_kv() { kv "$(section "$1")" "$2"; }
 
 B=$(new_bundle devices)
 R=$B/rootfs

@@ -33,8 +33,6 @@ host_unharmed() { # NAME
   is "$1: the host is unharmed (victims and mounts unchanged)" "$now" "$BEFORE"
 }
 
-# section NAME: the lines of OUT after `== NAME` up to the next `== ` marker.
-section() { awk -v s="== $1" '$0 == s {on = 1; next} /^== / {on = 0} on' <<<"$OUT"; }
 
 # ---- (a) rule 1: the runtime runs from a sealed memfd copy --------------------------------------
 COPYDIR=$TEST_TMP/bin

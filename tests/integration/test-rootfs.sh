@@ -40,8 +40,6 @@ B=$(new_bundle ro)
 set_args "$B" /bin/sh -c 'echo "== write"; /probe write /rofile data; echo "== mount"; /probe mount /'
 run_ctr "$B" "$(cid ro)"
 is "config.md § Root: readonly root runs" "$RC" 0 || diag "$ERR"
-# section NAME: the lines of OUT after `== NAME` up to the next `== ` marker.
-section() { awk -v s="== $1" '$0 == s {on = 1; next} /^== / {on = 0} on' <<<"$OUT"; }
 is "config.md § Root: readonly true, writing to / fails with EROFS" \
   "$(kv "$(section write)" error)" EROFS
 like "config.md § Root: readonly true, the root mount is ro" \

@@ -9,9 +9,6 @@ require_ocirun
 require_probe
 require_cmd jq
 
-# section NAME: the lines of OUT after `== NAME` up to the next `== ` marker.
-section() { awk -v s="== $1" '$0 == s {on = 1; next} /^== / {on = 0} on' <<<"$OUT"; }
-sect_kv() { kv "$(section "$1")" "$2"; }
 
 # capmask CAP...: the 16-hex-digit mask /proc/self/status shows for these capabilities.
 declare -A capnr=([CAP_CHOWN]=0 [CAP_DAC_OVERRIDE]=1 [CAP_FOWNER]=3 [CAP_KILL]=5 [CAP_SETGID]=6
