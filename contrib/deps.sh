@@ -2,8 +2,9 @@
 # contrib/deps.sh — install what ocirun needs to build and to run its tests on
 # Debian 12 (bookworm), as root.  Idempotent and quick when everything is
 # already there: dpkg-query decides, and `apt-get update` runs only when a
-# package is missing.  Engines for comparison tests (crun, runc, podman,
-# containerd) are not installed here.
+# package is missing.  `--bench` adds what tests/bench/ needs: the peers it
+# compares with (crun, runc), valgrind and perf for profile.sh, python3 for
+# the driver (contrib/deps-bench.sh is that).
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,9 @@ packages=(
   # tests: bundles, JSON, namespaces and process tools
   busybox-static jq iproute2 procps util-linux
 )
+if [[ ${1:-} == --bench ]]; then
+  packages+=(crun runc valgrind linux-perf python3)
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "deps.sh: not a Debian system (no dpkg-query); install the equivalents of:" >&2
