@@ -359,18 +359,25 @@ int lc_cg_check_page_size(const char *s, size_t i, lc_error_t *err)
   return 0;
 }
 
+/* hugetlb.<size>.limit_in_bytes (+ .rsvd.: reservation accounting, kernel
+ * 5.7, limits at mmap time, which is what the spec prefers). */
 static int v1_hugetlb(int dirfd, const struct lc_resources *res, lc_error_t *err)
+{
+  return lc_cg_write_hugetlb(dirfd, res, "limit_in_bytes", err);
+}
+
+/* Shared with v2, which names the files hugetlb.<size>[.rsvd].max. */
+int lc_cg_write_hugetlb(int dirfd, const struct lc_resources *res, const char *suffix,
+                        lc_error_t *err)
 {
   for (size_t i = 0; i < res->n_hugepage_limits; i++) {
     const struct lc_hugepage_limit *h = &res->hugepage_limits[i];
     int r = lc_cg_check_page_size(h->page_size, i, err);
     if (r < 0)
       return r;
-    _cleanup_free_ char *file = xasprintf("hugetlb.%s.limit_in_bytes", h->page_size);
-    _cleanup_free_ char *rsvd = xasprintf("hugetlb.%s.rsvd.limit_in_bytes", h->page_size);
+    _cleanup_free_ char *file = xasprintf("hugetlb.%s.%s", h->page_size, suffix);
+    _cleanup_free_ char *rsvd = xasprintf("hugetlb.%s.rsvd.%s", h->page_size, suffix);
     r = lc_cg_writef(dirfd, file, F("hugepageLimits"), err, "%" PRIu64, h->limit);
-    /* Reservation accounting (kernel 5.7) limits at mmap time, which is what
-     * the spec prefers; set it too where it exists. */
     if (r >= 0 && lc_cg_has_file(dirfd, rsvd))
       r = lc_cg_writef(dirfd, rsvd, F("hugepageLimits"), err, "%" PRIu64, h->limit);
     if (r < 0)

@@ -288,20 +288,7 @@ static int v2_io(int dirfd, const struct lc_blkio *b, lc_error_t *err)
 
 static int v2_hugetlb(int dirfd, const struct lc_resources *res, lc_error_t *err)
 {
-  for (size_t i = 0; i < res->n_hugepage_limits; i++) {
-    const struct lc_hugepage_limit *h = &res->hugepage_limits[i];
-    int r = lc_cg_check_page_size(h->page_size, i, err);
-    if (r < 0)
-      return r;
-    _cleanup_free_ char *file = xasprintf("hugetlb.%s.max", h->page_size);
-    _cleanup_free_ char *rsvd = xasprintf("hugetlb.%s.rsvd.max", h->page_size);
-    r = lc_cg_writef(dirfd, file, F("hugepageLimits"), err, "%" PRIu64, h->limit);
-    if (r >= 0 && lc_cg_has_file(dirfd, rsvd))
-      r = lc_cg_writef(dirfd, rsvd, F("hugepageLimits"), err, "%" PRIu64, h->limit);
-    if (r < 0)
-      return r;
-  }
-  return 0;
+  return lc_cg_write_hugetlb(dirfd, res, "max", err);
 }
 
 /* ---- unified ----------------------------------------------------------- */

@@ -117,5 +117,9 @@ bool lc_cg_has_file(int dirfd, const char *file);
 int lc_cg_write_pids(int dirfd, const struct lc_resources *r, lc_error_t *err);
 int lc_cg_write_rdma(int dirfd, const struct lc_resources *r, lc_error_t *err);
 int lc_cg_check_page_size(const char *size, size_t index, lc_error_t *err);
+/* hugepageLimits into hugetlb.<size>.<suffix> and, where the kernel has it,
+ * hugetlb.<size>.rsvd.<suffix> (v1: "limit_in_bytes", v2: "max"). */
+int lc_cg_write_hugetlb(int dirfd, const struct lc_resources *res, const char *suffix,
+                        lc_error_t *err);
 
 #endif
