@@ -54,15 +54,16 @@ static const uint64_t mount_extensions_done = LC_MEXT_TMPCOPYUP | LC_MEXT_SRC_NO
 /* features-linux.md § Cgroup. */
 static const struct feature cgroup_managers[] = {
   {"v1", true},       {"v2", true}, /* cgroupfs manager (cgroup.c); no systemd manager */
-  {"systemd", false}, {"systemdUser", false}, {"rdma", false},
+  {"systemd", false}, {"systemdUser", false}, {"rdma", true},
 };
 
 /* Linux subsystems reported as {"enabled": bool}. */
 enum { F_SECCOMP, F_APPARMOR, F_SELINUX, F_INTEL_RDT, F_IDMAP_MOUNTS, F_NET_DEVICES, F_CHECKPOINT };
 static const struct feature subsystems[] = {
   [F_SECCOMP] = {"seccomp", HAVE_SECCOMP},
-  [F_APPARMOR] = {"apparmor", false},
-  [F_SELINUX] = {"selinux", false},
+  /* features-linux.md: compiled in, whatever the host enables (lsm.c) */
+  [F_APPARMOR] = {"apparmor", true},
+  [F_SELINUX] = {"selinux", HAVE_SELINUX},
   [F_INTEL_RDT] = {"intelRdt", false},
   [F_IDMAP_MOUNTS] = {"idmap", false}, /* linux.mountExtensions.idmap */
   [F_NET_DEVICES] = {"netDevices", false},
