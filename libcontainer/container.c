@@ -173,6 +173,12 @@ int lc_create_job(const struct lc_context *ctx, bool foreground, struct lc_creat
     return lc_error_sys(err, errno, "bundle \"%s\"", ctx->bundle ? ctx->bundle : ".");
   if ((r = load_config(job->bundle, &job->spec, err)) < 0)
     return r;
+  /* The spec makes the mount namespace optional, but the rootfs setup
+   * (propagation, rootfs bind, pivot_root) must not run in the host's:
+   * refuse like runc does. */
+  if (!lc_spec_namespace(job->spec, LC_NS_MOUNT))
+    return lc_error_set(err, EINVAL,
+                        "config.json: linux.namespaces: a mount namespace is required");
   if ((r = lc_lsm_check(job->spec, err)) < 0)
     return r;
   if ((r = lc_cgroup_prepare(ctx, job->spec, &job->cgroup, err)) < 0)

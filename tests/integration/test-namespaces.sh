@@ -140,5 +140,18 @@ is "config-linux.md § Namespaces: the error is one line" "$(wc -l <<<"$ERR")" 1
 capture rt state "$(cid dup)"
 isnt "config-linux.md § Namespaces: the rejected container does not exist" "$RC" 0
 
+# The spec makes the mount namespace optional; a runtime that set the rootfs up (propagation,
+# bind, pivot_root) in the host's would wreck the host, so ocirun refuses like runc.
+B=$(new_bundle nomnt)
+set_args "$B" /probe ns
+cfg "$B" '.linux.namespaces |= map(select(.type != "mount"))'
+HOST_PROP=$(awk '$5 == "/" {print $7}' /proc/self/mountinfo)
+run_ctr "$B" "$(cid nomnt)"
+is "config-linux.md § Namespaces: no mount namespace is refused (exit 1)" "$RC" 1
+is "config-linux.md § Namespaces: ... with one line naming it" "$ERR" \
+  "ocirun: config.json: linux.namespaces: a mount namespace is required"
+is "config-linux.md § Namespaces: ... and the host's / propagation is untouched" \
+  "$(awk '$5 == "/" {print $7}' /proc/self/mountinfo)" "$HOST_PROP"
+
 assert_clean "namespace tests leave nothing behind"
 done_testing
