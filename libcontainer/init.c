@@ -31,6 +31,7 @@
 #include "pathres.h"
 #include "procattr.h"
 #include "rootfs.h"
+#include "spawn.h"
 #include "sync.h"
 #include "terminal.h"
 #include "xalloc.h"
@@ -61,6 +62,15 @@ static int stage_namespaces(const struct lc_init_args *a, char **state_json, lc_
   return r;
 }
 
+/* The parent has moved us into the container's cgroup: from here on the
+ * cgroup namespace (rooted at the cgroup of its creator) can be made. */
+static int wait_cgroup(void *arg, lc_error_t *err)
+{
+  const struct lc_init_args *a = arg;
+  int r = lc_spawn_cgroup_wait(a->sync_fd, a->cgroup_wait == LC_CGROUP_WAIT_NS, err);
+  return r < 0 ? lc_error_prefix(err, "cgroup") : 0;
+}
+
 static int stage_rootfs(const struct lc_init_args *a, char **state_json, lc_error_t *err)
 {
   /* Opened here, in our own mount namespace: a bind source from the
@@ -69,6 +79,10 @@ static int stage_rootfs(const struct lc_init_args *a, char **state_json, lc_erro
   if (devnull < 0)
     return devnull;
   struct lc_rootfs r = {a->spec, a->rootfs, a->bundle, a->no_pivot, devnull};
+  if (a->cgroup_wait) {
+    r.before_cgroup = wait_cgroup;
+    r.arg = (void *) a;
+  }
   int e = lc_rootfs_prepare(&r, err);
   return e < 0 ? lc_error_prefix(err, "rootfs") : 0;
 }

@@ -24,6 +24,9 @@ struct lc_init_args {
   int preserve_fds;               /* fds 3 .. 3+n-1 reach the container */
   int listen_fds;                 /* LISTEN_FDS to announce (0: none) */
   struct lc_seccomp_prog seccomp; /* compiled by the parent; len 0: none */
+  /* Wait for the parent's CGROUP_JOINED (then unshare the cgroup namespace
+   * with _NS) before the first cgroup mount; 0: nothing to wait for. */
+  enum { LC_CGROUP_NO_WAIT = 0, LC_CGROUP_WAIT, LC_CGROUP_WAIT_NS } cgroup_wait;
 };
 
 __attribute__((noreturn)) void lc_init_main(const struct lc_init_args *a);

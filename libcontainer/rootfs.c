@@ -129,12 +129,22 @@ int lc_rootfs_prepare(const struct lc_rootfs *r, lc_error_t *err)
   if (rootfd < 0)
     return lc_error_sys(err, errno, "open rootfs \"%s\"", r->rootfs);
   const char *label = r->spec->linux_ ? r->spec->linux_->mount_label : NULL;
+  bool called = !r->before_cgroup;
   for (size_t i = 0; i < r->spec->n_mounts; i++) {
-    int e = lc_mount_entry(rootfd, &r->spec->mounts[i], r->bundle, label, err);
+    const struct lc_mount *m = &r->spec->mounts[i];
+    int e = 0;
+    if (!called && m->type && strcmp(m->type, "cgroup") == 0) {
+      called = true;
+      e = r->before_cgroup(r->arg, err);
+    }
+    if (e == 0)
+      e = lc_mount_entry(rootfd, m, r->bundle, label, err);
     if (e < 0)
       return e;
   }
-  int e = lc_devices_create(rootfd, r->spec, err);
+  int e = called ? 0 : r->before_cgroup(r->arg, err);
+  if (e == 0)
+    e = lc_devices_create(rootfd, r->spec, err);
   if (e == 0)
     e = lc_devices_symlinks(rootfd, err);
   if (e == 0)

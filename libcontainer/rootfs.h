@@ -15,6 +15,10 @@ struct lc_rootfs {
   const char *bundle; /* absolute */
   bool no_pivot;
   int devnull; /* verified host /dev/null (char 1:3) */
+  /* Called once before the first "cgroup" mount, or after the mounts when
+   * there is none (may be NULL). */
+  int (*before_cgroup)(void *arg, lc_error_t *err);
+  void *arg;
 };
 
 /* In the new mount namespace, before the prestart hooks: propagation,

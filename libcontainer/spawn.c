@@ -5,6 +5,7 @@
  * are entered by the parent "for children" around the clone
  * (namespaces.c), so no intermediate process is needed. */
 #include <errno.h>
+#include <poll.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -76,13 +77,18 @@ pid_t lc_clone_into(int flags, int *pidfd, int cgroupfd, bool *placed)
   return lc_clone(flags, pidfd);
 }
 
+int lc_spawn_cgroup_wait(int sock, bool new_cgroupns, lc_error_t *err)
+{
+  int r = lc_sync_expect(sock, LC_SYNC_CGROUP_JOINED, NULL, err);
+  if (r == 0 && new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+    r = lc_error_sys(err, errno, "create cgroup namespace");
+  return r;
+}
+
 void lc_spawn_child_cgroup(int sock, bool new_cgroupns)
 {
   lc_error_t err = {0};
-  int r = lc_sync_expect(sock, LC_SYNC_CGROUP_JOINED, NULL, &err);
-  if (r == 0 && new_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
-    r = lc_error_sys(&err, errno, "create cgroup namespace");
-  if (r < 0) {
+  if (lc_spawn_cgroup_wait(sock, new_cgroupns, &err) < 0) {
     lc_sync_send_error(sock, &err);
     _exit(1);
   }
@@ -179,6 +185,19 @@ void lc_spawn_reap(struct lc_spawn_result *res)
   res->pidfd = res->pty_master = -1;
 }
 
+/* The child may have failed (and exited) before our CGROUP_JOINED reached
+ * it: its ERROR, already queued, says more than our EPIPE. */
+static void prefer_child_error(int sock, lc_error_t *err)
+{
+  struct pollfd pf = {sock, POLLIN, 0};
+  struct lc_sync_msg m = {.fd = -1};
+  lc_error_t ignored = {0};
+  if (poll(&pf, 1, 0) == 1 && lc_sync_recv(sock, &m, &ignored) == 0 && m.type == LC_SYNC_ERROR)
+    lc_error_set(err, m.errnum > 0 ? m.errnum : EIO, "%s", m.payload ? m.payload : "");
+  lc_sync_msg_clear(&m);
+  lc_error_clear(&ignored);
+}
+
 int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_error_t *err)
 {
   int sv[2];
@@ -201,8 +220,14 @@ int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_err
     struct lc_init_args a = *env->init;
     a.sync_fd = sv[1];
     child_close_fds(&a);
-    if (env->cgroup)
+    /* With a new user namespace the id-map exchange comes first, so the
+     * child waits for its cgroup at once; otherwise the wait is deferred to
+     * just before its first cgroup mount (init.c), so the parent's
+     * cgroup.procs writes (a synchronize_rcu on v1) overlap its mounts. */
+    if (env->cgroup && a.new_userns)
       lc_spawn_child_cgroup(a.sync_fd, new_cgroupns);
+    else if (env->cgroup)
+      a.cgroup_wait = new_cgroupns ? LC_CGROUP_WAIT_NS : LC_CGROUP_WAIT;
     lc_init_main(&a);
   }
   int clone_errno = errno;
@@ -213,8 +238,9 @@ int lc_spawn(const struct lc_spawn_env *env, struct lc_spawn_result *out, lc_err
     return lc_error_sys(err, clone_errno, "clone");
   }
   env->rec->pub.pid = res.pid;
-  if (r == 0 && env->cgroup)
-    r = lc_spawn_cgroup_go(env->cgroup, sv[0], res.pid, placed, err);
+  if (r == 0 && env->cgroup
+      && (r = lc_spawn_cgroup_go(env->cgroup, sv[0], res.pid, placed, err)) < 0)
+    prefer_child_error(sv[0], err);
   if (r == 0)
     r = lc_spawn_drive(env->init->spec, env->rec, sv[0], &res, err);
   close(sv[0]);

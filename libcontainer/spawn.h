@@ -42,6 +42,8 @@ pid_t lc_clone_into(int flags, int *pidfd, int cgroupfd, bool *placed);
  * of its creator, so it must come after the move; the clone flags must not
  * carry CLONE_NEWCGROUP).  On failure it reports ERROR and _exit(1)s. */
 void lc_spawn_child_cgroup(int sock, bool new_cgroupns);
+/* The same, returning the error instead of reporting it. */
+int lc_spawn_cgroup_wait(int sock, bool new_cgroupns, lc_error_t *err);
 /* Parent side: write `pid` into every hierarchy unless `placed`, then let
  * the child go on. */
 int lc_spawn_cgroup_go(const struct lc_cgroup *cg, int sock, pid_t pid, bool placed,
