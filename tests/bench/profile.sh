@@ -41,14 +41,8 @@ done
 command -v valgrind >/dev/null || die "valgrind not found (contrib/deps-bench.sh)"
 command -v callgrind_annotate >/dev/null || die "callgrind_annotate not found"
 
-if [ -z "$ocirun" ]; then
-  if [ ! -f "$build/build.ninja" ]; then
-    meson setup "$build" "$top" --buildtype=release >/dev/null
-  fi
-  ninja -C "$build" -j2 src/ocirun >/dev/null
-  ocirun=$build/src/ocirun
-fi
-[ -x "$ocirun" ] || die "no ocirun at \"$ocirun\""
+source "$here/common.sh"
+ocirun_binary
 
 # A tmpfs like /run, as in run.sh (a state dir on ext4 costs inode allocation and fsync).
 work=$(mktemp -d /tmp/ocirun-prof.XXXXXX)

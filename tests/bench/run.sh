@@ -53,14 +53,8 @@ command -v python3 >/dev/null || die "python3 not found"
 command -v jq >/dev/null || die "jq not found (contrib/deps-bench.sh)"
 
 # Build: ocirun in release mode; the two helpers are single files, compiled here.
-if [ -z "$ocirun" ]; then
-  if [ ! -f "$build/build.ninja" ]; then
-    meson setup "$build" "$top" --buildtype=release >/dev/null
-  fi
-  ninja -C "$build" -j2 src/ocirun >/dev/null
-  ocirun=$build/src/ocirun
-fi
-[ -x "$ocirun" ] || die "no ocirun at \"$ocirun\""
+source "$here/common.sh"
+ocirun_binary
 
 # The work dir (state roots, bundles) is a private tmpfs, like /run where runtimes keep their
 # state on a normal system; on this machine /tmp and /run are on disk, and a state dir on ext4
