@@ -40,9 +40,15 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-typedef int (*stage_fn)(const struct lc_init_args *a, char **state_json, lc_error_t *err);
+/* The state JSON the container-side hooks get, from the parent. */
+struct hook_states {
+  char *creating; /* createContainer */
+  char *created;  /* startContainer */
+};
 
-static int stage_userns(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+typedef int (*stage_fn)(const struct lc_init_args *a, struct hook_states *hs, lc_error_t *err);
+
+static int stage_userns(const struct lc_init_args *a, struct hook_states *hs, lc_error_t *err)
 {
   if (!a->new_userns)
     return 0;
@@ -54,7 +60,7 @@ static int stage_userns(const struct lc_init_args *a, char **state_json, lc_erro
   return r;
 }
 
-static int stage_namespaces(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+static int stage_namespaces(const struct lc_init_args *a, struct hook_states *hs, lc_error_t *err)
 {
   int r = lc_ns_join(a->spec, err);
   if (r == 0 && !a->no_new_keyring)
@@ -71,7 +77,7 @@ static int wait_cgroup(void *arg, lc_error_t *err)
   return r < 0 ? lc_error_prefix(err, "cgroup") : 0;
 }
 
-static int stage_rootfs(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+static int stage_rootfs(const struct lc_init_args *a, struct hook_states *hs, lc_error_t *err)
 {
   /* Opened here, in our own mount namespace: a bind source from the
    * parent's namespace would be refused (EINVAL). */
@@ -87,7 +93,8 @@ static int stage_rootfs(const struct lc_init_args *a, char **state_json, lc_erro
   return e < 0 ? lc_error_prefix(err, "rootfs") : 0;
 }
 
-static int stage_kernel_params(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+static int stage_kernel_params(const struct lc_init_args *a, struct hook_states *hs,
+                               lc_error_t *err)
 {
   int r = lc_proc_hostname(a->spec, err);
   if (r == 0)
@@ -99,35 +106,41 @@ static int stage_kernel_params(const struct lc_init_args *a, char **state_json, 
 
 /* The parent runs prestart and createRuntime hooks in the runtime's
  * namespaces and sends back the state JSON the container hooks get. */
-static int stage_runtime_hooks(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+static int stage_runtime_hooks(const struct lc_init_args *a, struct hook_states *hs,
+                               lc_error_t *err)
 {
   const struct lc_hooks *h = &a->spec->hooks;
   if (!h->prestart.n && !h->create_runtime.n && !h->create_container.n && !h->start_container.n)
     return 0; /* no hook needs the state: spare the round trip */
-  struct lc_sync_msg msg = {.fd = -1};
+  struct lc_sync_msg creating = {.fd = -1}, created = {.fd = -1};
   int r = lc_sync_send(a->sync_fd, LC_SYNC_HOOKS_REQ, NULL, 0, -1, err);
   if (r == 0)
-    r = lc_sync_expect(a->sync_fd, LC_SYNC_HOOKS_DONE, &msg, err);
-  if (r < 0)
-    return r;
-  *state_json = TAKE_PTR(msg.payload);
-  lc_sync_msg_clear(&msg);
-  return 0;
+    r = lc_sync_expect(a->sync_fd, LC_SYNC_HOOKS_DONE, &creating, err);
+  if (r == 0)
+    r = lc_sync_expect(a->sync_fd, LC_SYNC_HOOKS_DONE, &created, err);
+  if (r == 0) {
+    hs->creating = TAKE_PTR(creating.payload);
+    hs->created = TAKE_PTR(created.payload);
+  }
+  lc_sync_msg_clear(&creating);
+  lc_sync_msg_clear(&created);
+  return r;
 }
 
-static int stage_container_hooks(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+static int stage_container_hooks(const struct lc_init_args *a, struct hook_states *hs,
+                                 lc_error_t *err)
 {
-  return lc_hooks_run(&a->spec->hooks.create_container, "createContainer", *state_json, err);
+  return lc_hooks_run(&a->spec->hooks.create_container, "createContainer", hs->creating, err);
 }
 
-static int stage_pivot(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+static int stage_pivot(const struct lc_init_args *a, struct hook_states *hs, lc_error_t *err)
 {
   struct lc_rootfs r = {a->spec, a->rootfs, a->bundle, a->no_pivot, -1};
   int e = lc_rootfs_finish(&r, err);
   return e < 0 ? lc_error_prefix(err, "rootfs") : 0;
 }
 
-static int stage_terminal(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+static int stage_terminal(const struct lc_init_args *a, struct hook_states *hs, lc_error_t *err)
 {
   if (!a->spec->process->terminal)
     return 0;
@@ -176,7 +189,7 @@ int lc_setup_process(const struct lc_process *p, const struct lc_seccomp_prog *s
   return r;
 }
 
-static int stage_process(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+static int stage_process(const struct lc_init_args *a, struct hook_states *hs, lc_error_t *err)
 {
   int r = lc_proc_personality(a->spec, err);
   return r < 0 ? r : lc_setup_process(a->spec->process, &a->seccomp, a->sync_fd, err);
@@ -196,7 +209,7 @@ int lc_setup_fds(int keep, lc_error_t *err)
   return 0;
 }
 
-static int stage_fds(const struct lc_init_args *a, char **state_json, lc_error_t *err)
+static int stage_fds(const struct lc_init_args *a, struct hook_states *hs, lc_error_t *err)
 {
   /* runc: stdio + $LISTEN_FDS + --preserve-fds N, the LISTEN_FDS first. */
   return lc_setup_fds(a->listen_fds + a->preserve_fds, err);
@@ -222,16 +235,13 @@ static const struct {
 /* Wait for `start` (reopening the O_PATH fd for writing blocks until a
  * reader opens the fifo), run the startContainer hooks, and answer on the
  * fifo: "0", or "1" and the error, which `start` reports as its own
- * (runtime.md § Lifecycle step 7).  The hooks see status "created". */
-static int start_handshake(const struct lc_init_args *a, char *state_json, lc_error_t *err)
+ * (runtime.md § Lifecycle step 7). */
+static int start_handshake(const struct lc_init_args *a, const char *state_json, lc_error_t *err)
 {
   char p[32];
   _cleanup_close_ int fd = open(lc_fd_path(a->fifo_fd, p, sizeof p), O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return lc_error_sys(err, errno, "open exec.fifo");
-  char *st = state_json ? strstr(state_json, "\"status\":\"creating\"") : NULL;
-  if (st)
-    memcpy(st, "\"status\":\"created\" ", 19);
   int r = lc_hooks_run(&a->spec->hooks.start_container, "startContainer", state_json, err);
   _cleanup_free_ char *answer = r < 0 ? xasprintf("1%.4000s", err->msg) : xstrdup("0");
   if (write(fd, answer, strlen(answer)) < 0 && r == 0)
@@ -290,7 +300,8 @@ void lc_setup_exec(const struct lc_process *p, const struct lc_seccomp_prog *sc,
 void lc_init_main(const struct lc_init_args *a)
 {
   lc_error_t err = {0};
-  _cleanup_free_ char *state_json = NULL, *path = NULL;
+  _cleanup_free_ char *path = NULL;
+  struct hook_states hs = {NULL, NULL};
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   prctl(PR_SET_DUMPABLE, 0); /* DESIGN.md §5 rule 5 */
   /* execCPUAffinity.initial: until the process is set up (final: at exec). */
@@ -299,7 +310,7 @@ void lc_init_main(const struct lc_init_args *a)
     lc_error_clear(&aff);
   int r = 0;
   for (size_t i = 0; r == 0 && i < LC_ARRAY_SIZE(stages); i++)
-    r = stages[i].fn(a, &state_json, &err);
+    r = stages[i].fn(a, &hs, &err);
   if (r == 0)
     r = lc_proc_find_exec(a->spec->process, &path, &err);
   if (r == 0)
@@ -317,8 +328,10 @@ void lc_init_main(const struct lc_init_args *a)
     _exit(1);
   }
   close(a->sync_fd);
-  if (start_handshake(a, state_json, &err) < 0)
+  free(hs.creating);
+  if (start_handshake(a, hs.created, &err) < 0)
     _exit(1); /* `start` reports the error */
+  free(hs.created);
   close(a->fifo_fd);
   lc_error_t ignored = {0};
   if (lc_proc_cpu_affinity(a->spec->process->exec_cpu_affinity_final, &ignored) < 0)

@@ -132,7 +132,13 @@ static int answer_hooks(const struct lc_spec *spec, const struct lc_state_record
     r = lc_hooks_run(&h->create_runtime, "createRuntime", json, err);
   if (r < 0)
     return r;
-  return lc_sync_send(sock, LC_SYNC_HOOKS_DONE, json, strlen(json), -1, err);
+  /* Two answers: the state the createContainer hooks see, then the one
+   * the startContainer hooks see. */
+  _cleanup_free_ char *created = lc_hook_state_json(rec, LC_STATUS_CREATED);
+  r = lc_sync_send(sock, LC_SYNC_HOOKS_DONE, json, strlen(json), -1, err);
+  if (r == 0)
+    r = lc_sync_send(sock, LC_SYNC_HOOKS_DONE, created, strlen(created), -1, err);
+  return r;
 }
 
 int lc_spawn_drive(const struct lc_spec *spec, const struct lc_state_record *rec, int sock,
