@@ -217,6 +217,14 @@ int cli_parse_flags_id(struct cli *cli, const struct cli_syntax *syn, int argc, 
   return 0;
 }
 
+int cli_parse_format(struct cli *cli, const char *cmd, const char *arg, bool *json)
+{
+  if (strcmp(arg, "table") != 0 && strcmp(arg, "json") != 0)
+    return cli_fail(cli, "%s: invalid format \"%s\" (expected table or json)", cmd, arg);
+  *json = arg[0] == 'j';
+  return 0;
+}
+
 int cli_parse_uint(struct cli *cli, const char *opt, const char *s, int *out)
 {
   char *end = NULL;

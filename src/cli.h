@@ -117,6 +117,8 @@ int cli_parse_flags_id(struct cli *cli, const struct cli_syntax *syn, int argc, 
                        bool *flags, const char **id, char ***extra, int max_extra);
 /* Non-negative integer option value ("invalid value "x" for --preserve-fds"). */
 int cli_parse_uint(struct cli *cli, const char *opt, const char *s, int *out);
+/* --format table|json of `list` and `ps`: sets *json, or fails naming `cmd`. */
+int cli_parse_format(struct cli *cli, const char *cmd, const char *arg, bool *json);
 
 /* A lc_context with the global options applied. */
 void cli_context(const struct cli *cli, struct lc_context *ctx, const char *id);

@@ -379,10 +379,8 @@ int cmd_ps(struct cli *cli, int argc, char **argv)
   while (r == 0 && (key = cli_getopt(&p, &arg)) != CLI_OPT_END) {
     if (key == CLI_OPT_STOP)
       r = -1;
-    else if (strcmp(arg, "table") == 0 || strcmp(arg, "json") == 0)
-      json = arg[0] == 'j';
     else
-      r = cli_fail(cli, "ps: invalid format \"%s\" (expected table or json)", arg);
+      r = cli_parse_format(cli, "ps", arg, &json);
   }
   char **ops = cli_operands(&p, &n);
   cli_parser_free(&p);

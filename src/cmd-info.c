@@ -104,6 +104,7 @@ static int parse_list(struct cli *cli, int argc, char **argv, enum list_format *
 {
   struct cli_parser p;
   const char *arg;
+  bool json = false;
   int key, r = 0, n;
   cli_parser_init(&p, cli, &list_syntax, argc, argv);
   while (r == 0 && (key = cli_getopt(&p, &arg)) != CLI_OPT_END) {
@@ -111,10 +112,8 @@ static int parse_list(struct cli *cli, int argc, char **argv, enum list_format *
       r = -1;
     else if (key == 'q')
       *quiet = true;
-    else if (strcmp(arg, "table") == 0 || strcmp(arg, "json") == 0)
-      *fmt = arg[0] == 'j' ? LIST_JSON : LIST_TABLE;
-    else
-      r = cli_fail(cli, "list: invalid format \"%s\" (expected table or json)", arg);
+    else if ((r = cli_parse_format(cli, "list", arg, &json)) == 0)
+      *fmt = json ? LIST_JSON : LIST_TABLE;
   }
   cli_operands(&p, &n);
   if (r == 0)
